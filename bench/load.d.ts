@@ -1,0 +1,15 @@
+// Types for bench/load.js, which the short load test in test/load.test.ts imports.
+export interface LoadResult {
+  requests: number
+  errors: number
+  unexpected: number
+  mismatches: number
+  lostWrites: number
+  clients: number
+  writes: number
+  elapsedMs: number
+  requestsPerSecond: number
+  problems: string[]
+}
+export declare function startExample(options: { password: string; timeoutMs?: number }): Promise<{ origin: string; stop: () => Promise<void> }>
+export declare function runLoad(options: { origin: string; requests: number; connections: number; perClient?: number }): Promise<LoadResult>

@@ -1,0 +1,153 @@
+// RESULTS.md from a run's results: the machine, the targets, and one table
+// per stage. Every figure is "median (min–max)" over rounds.
+import { fmt, fmtMb, fmtMs, median, spread } from './stats.js'
+
+export function markdown(results) {
+  const { machine, run, codec, http, memory, targets } = results
+  const met = targets.filter((t) => t.met).length
+  return [
+    '# Benchmark results',
+    '',
+    `Written by \`npm run bench${run.quick ? ' -- --quick' : ''}\` (${run.quick ? 'quick run: fewer and shorter rounds' : 'full run'}, ${run.seconds} s). ` +
+      'Every figure is the median over rounds, with the min–max spread. The variants a target compares run back to back in every round, ' +
+      'so a ratio is the median of the per-round ratios.',
+    '',
+    `- **Machine:** ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB; ${machine.platform}`,
+    `- **Node:** ${machine.node}`,
+    `- **Date:** ${machine.date}`,
+    `- **Other processes' CPU** during each stage, in cores (of ${machine.cores}): ${Object.entries(run.otherProcessesCores)
+      .map(([stage, cores]) => `${stage} ${cores ?? 'unknown'}`)
+      .join(', ')}. Work beside the bench skews its figures.`,
+    '',
+    `## Targets: ${met} of ${targets.length} met`,
+    '',
+    table(
+      ['target', 'measured', 'per round', 'required', 'result'],
+      targets.map((t) => [t.label, t.measured, t.range, t.required, t.met ? 'met' : '**not met**']),
+    ),
+    '',
+    ...codecSection(codec),
+    ...httpSection(http),
+    ...memorySection(memory),
+  ].join('\n')
+}
+
+function codecSection(codec) {
+  const { plan, cells } = codec
+  const out = [
+    '## Codec: operations per second',
+    '',
+    `Each library seals and unseals the same JSON payloads (a pool of ${plan.pool}, cycled) with one 42-character password and a 14-day ttl, ` +
+      `with 1 and 64 operations in flight; ${plan.rounds} rounds of ${plan.roundMs} ms per variant after a ${plan.warmupMs} ms warm-up. ` +
+      "iron-webcrypto 2 and @hapi/iron 7 use their `defaults`. The cache-hit read is a whole request's session work: `sessions.read()` of a request " +
+      'whose cookie was seen before, then `sessions.commit()` of the unchanged session. The WebCrypto floor is one AES-256-CBC encrypt and one ' +
+      'HMAC-SHA256 sign per seal (one verify and one decrypt per unseal) through `crypto.subtle`, keys imported beforehand, plus the JSON and UTF-8 ' +
+      'steps; `node:crypto` sync does the same work with `createCipheriv` and `createHmac`: the machine’s physical limit.',
+    '',
+  ]
+  for (const size of [...new Set(cells.map((c) => c.size))]) {
+    const sized = cells.filter((c) => c.size === size)
+    const { min, max } = sized[0].payloadBytes
+    const columns = sized.map((c) => ({ cell: c, title: `${c.op}, ${c.inFlight} in flight` }))
+    // Rows: every codec, then our cache-hit read (which runs next to iron-session 9 but is no codec).
+    const keys = [...new Map(sized.flatMap((c) => c.variants).map((v) => [v.key, v.name]))].sort(([a], [b]) => (a === 'oursCacheHit') - (b === 'oursCacheHit'))
+    out.push(`### ${size} payload (${min}–${max} bytes of JSON)`, '')
+    out.push(
+      table(
+        ['ops/s', ...columns.map((c) => c.title)],
+        keys.map(([key, name]) => [
+          key.startsWith('ours') ? `**${name}**` : name,
+          ...columns.map(({ cell }) => {
+            const v = cell.variants.find((x) => x.key === key)
+            return v ? spread(v.opsPerSec) : '—'
+          }),
+        ]),
+      ),
+      '',
+    )
+  }
+  return out
+}
+
+function httpSection(http) {
+  const { plan, measures } = http
+  const bare = measures.find((m) => m.key === 'bare')
+  return [
+    '## HTTP: requests per second',
+    '',
+    `autocannon (${plan.connections} connections, ${plan.rounds} rounds of ${plan.durationS} s per variant after a ${plan.warmupS} s warm-up) ` +
+      'against a Hono app served by @hono/node-server in a child process on 127.0.0.1, one app per variant. `/read` returns a counter from the ' +
+      'session, `/write` adds one to it and saves it; both send a valid cookie obtained from that app’s `/write`. Client and server share this ' +
+      'machine’s cores, so the ceiling is partly the client’s; server CPU per request is the server’s own cost, measured with `process.cpuUsage()`.',
+    '',
+    '![HTTP requests per second](http.svg)',
+    '',
+    table(
+      ['variant', 'route', 'req/s', 'p99 ms', 'server CPU µs/req', '× bare', 'Set-Cookie'],
+      measures.map((m) => [
+        m.key.startsWith('ours') ? `**${m.name}**` : m.name,
+        `\`${m.route}\``,
+        spread(m.rps),
+        spread(m.p99Ms, fmtMs),
+        spread(m.serverCpuUsPerRequest, (n) => n.toFixed(0)),
+        // As the targets do: the median of per-round ratios, each against bare Hono in the same round.
+        bare ? `${median(m.rps.rounds.map((r, i) => r / bare.rps.rounds[i])).toFixed(2)}×` : '',
+        m.setCookie ? 'yes' : 'no',
+      ]),
+    ),
+    '',
+    ...controlNote(measures),
+    'hono-sessions is used with its defaults, under which `autoExtendExpiration` re-seals the session and sends Set-Cookie on every request, reads included.',
+    '',
+    'Where one server spends its time under this load: `npm run build && node bench/profile.js <measurement>` (`oursRead`, `oursFirstTouch`, `ironSession9Write`, …; see `MEASURES` in bench/http.js).',
+    '',
+  ]
+}
+
+/** Server CPU per request of bare Hono, the no-op cookie middleware and our read: what the session work itself costs. */
+function controlNote(measures) {
+  const us = (key) => measures.find((m) => m.key === key)?.serverCpuUsPerRequest.median
+  const [bare, control, read] = [us('bare'), us('cookieOnly'), us('oursRead')]
+  if (bare === undefined || control === undefined || read === undefined) return []
+  return [
+    `Server CPU per request, medians: bare Hono ${bare.toFixed(0)} µs, the no-op middleware that only reads the Cookie header ` +
+      `${control.toFixed(0)} µs, our cache-hit read ${read.toFixed(0)} µs. So Hono's async middleware path and the Cookie header, which any ` +
+      `session middleware pays, cost ${(control - bare).toFixed(0)} µs here, and our session work on a cache hit ${(read - control).toFixed(0)} µs.`,
+    '',
+  ]
+}
+
+function memorySection(memory) {
+  const row = (phase, c) => [phase, fmt(c.at), fmtMb(c.rss), fmtMb(c.heapUsed), fmtMb(c.external), String(c.derivedKeys)]
+  const verdict = (name, j) =>
+    `- ${name}: heap ${signedMb(j.heapGrowth)} MB and RSS ${signedMb(j.rssGrowth)} MB from ${fmt(j.from)} to ${fmt(j.to)} reads, at most ${j.maxDerivedKeys} derived keys: ${j.flat ? 'flat' : '**not flat**'}.`
+  return [
+    '## Memory',
+    '',
+    `A fresh \`node --expose-gc\` process reads ${fmt(memory.n)} distinct valid sessions (each sealed with \`sealData\`, then read once through one ` +
+      `\`createSessions\`, ${memory.inFlight} in flight), then ${fmt(memory.n)} forged seals (valid structure, fresh random salts, wrong MAC). ` +
+      `Figures after two full GCs; the baseline follows a warm-up of both paths. The unseal cache holds at most ${memory.plan.limits.unsealCache} ` +
+      `seals and the derived-key cache ${memory.plan.limits.derivedKeys} keys (it keeps two generations, so it holds between half and all of that). ` +
+      `The probe took ${memory.seconds} s.`,
+    '',
+    table(['phase', 'reads', 'RSS MB', 'heap used MB', 'external MB', 'derived keys'], [
+      row('baseline', memory.baseline),
+      ...memory.valid.map((c) => row('valid sessions', c)),
+      ...memory.forged.map((c) => row('forged seals', c)),
+    ]),
+    '',
+    verdict('Valid sessions', memory.judgement.valid),
+    verdict('Forged seals', memory.judgement.forged),
+    `- Over the baseline, after both phases: heap ${signedMb(memory.forged.at(-1).heapUsed - memory.baseline.heapUsed)} MB, RSS ${signedMb(memory.forged.at(-1).rss - memory.baseline.rss)} MB.`,
+    '',
+  ]
+}
+
+const signedMb = (bytes) => `${bytes >= 0 ? '+' : '−'}${fmtMb(Math.abs(bytes))}`
+
+/** A Markdown table; columns after the first are right-aligned when they hold numbers. */
+function table(header, rows) {
+  const numeric = header.map((_, c) => c > 0 && rows.every((r) => /^[\d(–),.×+ −]*$|^—$/.test(r[c]) && /\d|—/.test(r[c])))
+  const line = (cells) => `| ${cells.join(' | ')} |`
+  return [line(header), line(header.map((_, c) => (numeric[c] ? '---:' : '---'))), ...rows.map(line)].join('\n')
+}

@@ -1,0 +1,222 @@
+/**
+ * The Hono example: sign in, a visit counter, flash messages, and a cart big
+ * enough to need more than one cookie. `npm start` serves it (server.js);
+ * the tests build it with their own password.
+ *
+ * Plain ESM JavaScript so Node 20 runs it as is; app.d.ts gives it types.
+ */
+import { Hono } from 'hono'
+import { csrf } from 'hono/csrf'
+import { html } from 'hono/html'
+import { ironSession } from 'iron-fetch-session/hono'
+
+/** The one account, shown on the sign-in page. A real app checks a password hash from its database. */
+export const DEMO_USER = { username: 'demo', password: 'demo', name: 'Demo User' }
+
+/**
+ * With `chunk: true` a session may take up to 4 cookies of 4096 bytes. 100 of
+ * these items seal to about 11 KB (3 cookies), leaving room for the rest of the
+ * session. Keep well under 16 KB in all: browsers send every chunk on every
+ * request, and Node's HTTP server answers 431 when a request's headers pass
+ * 16 KB. Past the 4 cookies, commit throws SessionTooLargeError.
+ */
+export const MAX_CART_ITEMS = 100
+
+const PRODUCTS = [
+  ['Espresso cup', 'charcoal'],
+  ['Linen napkin', 'oatmeal'],
+  ['Walnut spoon', 'natural oil'],
+  ['Stoneware bowl', 'speckled white'],
+  ['Beeswax candle', 'honey'],
+]
+
+function product(n) {
+  const [name, finish] = PRODUCTS[n % PRODUCTS.length]
+  return { sku: `SKU-${String(n).padStart(4, '0')}`, name: `${name} #${n}`, finish, price: 250 + ((n * 37) % 1000) }
+}
+
+/**
+ * @param {{ password: string, secure?: boolean }} options
+ *   `password`: at least 32 random characters (`openssl rand -base64 32`).
+ *   `secure`: the cookies' Secure attribute; see below for the default.
+ */
+export function createApp({ password, secure = process.env.NODE_ENV === 'production' }) {
+  const app = new Hono()
+
+  // Form posts must come from this origin (Origin / Sec-Fetch-Site). Before the session,
+  // so a refused request never reads or writes it. SameSite=Lax already keeps the cookie
+  // off cross-site POSTs; this also covers older browsers and same-site subdomains.
+  app.use(csrf())
+
+  app.use(
+    ironSession({
+      password,
+      // Secure only in production. The library defaults to Secure, but this example runs over
+      // plain http://localhost:3000, and browsers refuse a Secure cookie from an http page except
+      // on localhost/127.0.0.1 in Chromium and Firefox: Safari drops it there too, and every browser
+      // drops it when the app is opened over http by another name (a LAN IP, a container's
+      // hostname). In production the app is served over https, so the cookie must be Secure.
+      cookieOptions: { secure },
+      // The cart below outgrows one 4 KB cookie: split the seal across session.0, session.1, …
+      chunk: true,
+    }),
+  )
+
+  app.get('/', (c) => {
+    const session = c.var.session
+    const notice = session.getFlash('notice') // shown once: reading it removes it from the cookie
+    const user = session.get('user')
+    if (user) session.set('visits', (session.get('visits') ?? 0) + 1) // no cookie at all for visitors who are signed out
+    return c.html(page({ user, visits: session.get('visits') ?? 0, cart: session.get('cart') ?? [], notice, cookies: sessionCookieNames(c.req.header('cookie')) }))
+  })
+
+  // The session as JSON, read only: nothing changes, so no Set-Cookie. For API clients, and the load test.
+  app.get('/api/me', (c) => {
+    const session = c.var.session
+    return c.json({ user: session.get('user') ?? null, visits: session.get('visits') ?? 0, cartItems: (session.get('cart') ?? []).length })
+  })
+
+  app.post('/login', async (c) => {
+    const form = await c.req.parseBody()
+    const username = typeof form.username === 'string' ? form.username.trim() : ''
+    const password = typeof form.password === 'string' ? form.password : ''
+    if (username !== DEMO_USER.username || password !== DEMO_USER.password) {
+      // Answer the form directly: nothing is written to the session for a failed sign-in.
+      return c.html(page({ username, error: 'Wrong username or password.' }), 401)
+    }
+    const session = c.var.session
+    session.set('user', { username: DEMO_USER.username, name: DEMO_USER.name })
+    session.set('visits', 0)
+    session.flash('notice', `Welcome, ${DEMO_USER.name}! You are signed in.`)
+    return c.redirect('/', 303)
+  })
+
+  app.post('/logout', (c) => {
+    const session = c.var.session
+    // destroy() expires the cookie and all its chunks; the flash after it is kept as a new
+    // session holding only the flash, which the next page reads and so clears.
+    session.destroy()
+    session.flash('notice', 'You have been signed out.')
+    return c.redirect('/', 303)
+  })
+
+  // The cart lives in the session to show chunking. In a real shop keep it in your database under
+  // an id the session holds: two tabs writing the cookie at once lose one of the writes (README).
+  // It is for signed-in users only, so a visitor who is signed out never gets a cookie.
+  app.use('/cart/*', async (c, next) => {
+    if (!c.var.session.get('user')) return c.redirect('/', 303)
+    await next()
+  })
+
+  app.post('/cart/add', async (c) => {
+    const session = c.var.session
+    const cart = session.get('cart') ?? []
+    const wanted = count((await c.req.parseBody()).count, 50)
+    const added = Math.min(wanted, MAX_CART_ITEMS - cart.length)
+    const next = cart.length === 0 ? 1 : Math.max(...cart.map((item) => Number(item.sku.slice(4)))) + 1
+    for (let i = 0; i < added; i++) cart.push(product(next + i))
+    session.set('cart', cart)
+    const full = added < wanted ? `Your cart is full: it holds at most ${MAX_CART_ITEMS} items.` : ''
+    session.flash('notice', added === 0 ? full : `Added ${plural(added, 'item')} to your cart. ${full}`.trim())
+    return c.redirect('/', 303)
+  })
+
+  app.post('/cart/remove', async (c) => {
+    const session = c.var.session
+    const cart = session.get('cart') ?? []
+    const removed = cart.splice(-count((await c.req.parseBody()).count, 50)).length
+    if (cart.length === 0) session.unset('cart')
+    else session.set('cart', cart)
+    if (removed > 0) session.flash('notice', `Removed ${plural(removed, 'item')} from your cart.`)
+    return c.redirect('/', 303)
+  })
+
+  app.post('/cart/clear', (c) => {
+    const session = c.var.session
+    if (session.get('cart')) {
+      session.unset('cart')
+      session.flash('notice', 'Your cart is empty.')
+    }
+    return c.redirect('/', 303)
+  })
+
+  return app
+}
+
+/** A form's count field: a whole number from 1 to max (1 when missing or not a number). */
+function count(value, max) {
+  const n = Number(typeof value === 'string' ? value : NaN)
+  return Number.isInteger(n) ? Math.min(Math.max(n, 1), max) : 1
+}
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/** Names of this app's session cookies the request carried: `session`, or `session.0`, `session.1`, … */
+function sessionCookieNames(header = '') {
+  return header
+    .split(';')
+    .map((pair) => pair.split('=')[0].trim())
+    .filter((name) => /^session(\.\d+)?$/.test(name))
+    .sort()
+}
+
+const money = (cents) => `$${(cents / 100).toFixed(2)}`
+
+/** The whole page. `html` escapes every interpolated string, so user input cannot inject markup. */
+function page({ user, visits = 0, cart = [], notice, cookies = [], username = '', error }) {
+  const total = cart.reduce((sum, item) => sum + item.price, 0)
+  return html`<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>iron-fetch-session · Hono example</title>
+    <style>
+      body { font: 16px/1.5 system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+      h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
+      .notice { background: #e8f5e9; border: 1px solid #a5d6a7; padding: .5rem .75rem; border-radius: 4px; }
+      .error { background: #ffebee; border: 1px solid #ef9a9a; padding: .5rem .75rem; border-radius: 4px; }
+      form.inline { display: inline-block; margin: 0 .5rem .5rem 0; }
+      label { display: block; margin: .5rem 0; } input { font: inherit; padding: .2rem .4rem; }
+      button { font: inherit; padding: .3rem .8rem; cursor: pointer; }
+      code, .muted { color: #555; } table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+      td, th { text-align: left; padding: .15rem .5rem .15rem 0; border-bottom: 1px solid #eee; }
+    </style>
+  </head>
+  <body>
+    <h1>iron-fetch-session · Hono</h1>
+    ${notice ? html`<p class="notice" role="status" id="notice">${notice}</p>` : ''}
+    ${user
+      ? html`
+    <p>Signed in as <strong id="user">${user.name}</strong> (<code>${user.username}</code>).</p>
+    <p>You have viewed this page <strong id="visits">${visits}</strong> ${visits === 1 ? 'time' : 'times'} since signing in.</p>
+    <form method="post" action="/logout" class="inline"><button>Sign out</button></form>
+
+    <h2>Cart</h2>
+    <p>
+      <strong id="cart-count">${plural(cart.length, 'item')}</strong>${cart.length ? html`, ${money(total)}` : ''}.
+      <span class="muted">This request carried the session in
+      <span id="session-cookies">${cookies.length ? cookies.join(', ') : 'no cookie'}</span>.</span>
+    </p>
+    <form method="post" action="/cart/add" class="inline"><input type="hidden" name="count" value="1" /><button>Add 1 item</button></form>
+    <form method="post" action="/cart/add" class="inline"><input type="hidden" name="count" value="50" /><button>Add 50 items</button></form>
+    <form method="post" action="/cart/remove" class="inline"><input type="hidden" name="count" value="50" /><button>Remove 50 items</button></form>
+    <form method="post" action="/cart/clear" class="inline"><button>Clear cart</button></form>
+    ${cart.length
+      ? html`<table>
+      <thead><tr><th>SKU</th><th>Item</th><th>Finish</th><th>Price</th></tr></thead>
+      <tbody>${cart.slice(-5).reverse().map((item) => html`<tr><td>${item.sku}</td><td>${item.name}</td><td>${item.finish}</td><td>${money(item.price)}</td></tr>`)}</tbody>
+    </table>
+    ${cart.length > 5 ? html`<p class="muted">The 5 most recent of ${cart.length}.</p>` : ''}`
+      : ''}`
+      : html`
+    <p>Sign in as <code>demo</code> with the password <code>demo</code>.</p>
+    ${error ? html`<p class="error" role="alert" id="error">${error}</p>` : ''}
+    <form method="post" action="/login">
+      <label>Username <input name="username" autocomplete="username" value="${username}" required /></label>
+      <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+      <button>Sign in</button>
+    </form>`}
+  </body>
+</html>`
+}

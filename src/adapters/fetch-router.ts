@@ -1,0 +1,39 @@
+/**
+ * @remix-run/fetch-router middleware: `createRouter({ middleware: [ironSession<Data>(options)] })`,
+ * then `context.session` or `context.get(SessionKey)` in handlers, typed.
+ */
+import { createContextKey, type Middleware } from '@remix-run/fetch-router'
+import { createSessions } from '../core/index.ts'
+import type { SessionOptions } from '../core/options.ts'
+import type { Session } from '../core/session.ts'
+
+export type { Session, SessionOptions }
+
+/** fetch-router's ContextKey<Session>, spelled out: the package does not export the ContextKey type. */
+export interface SessionContextKey {
+  defaultValue?: Session
+}
+
+/** The context key the session is stored under; `context.get(SessionKey)` reads it. */
+export const SessionKey: SessionContextKey = createContextKey<Session>()
+
+/** The context entry the middleware provides: `context.session`. */
+export type SessionEntry<Data, Flash extends Record<string, unknown>> = {
+  key: typeof SessionKey
+  value: Session<Data, Flash>
+  property: 'session'
+}
+
+const property = { property: 'session' } as const
+
+export function ironSession<Data extends Record<string, unknown> = Record<string, unknown>, Flash extends Record<string, unknown> = Record<string, unknown>>(
+  options: SessionOptions<Data>,
+): Middleware<SessionEntry<Data, Flash>> {
+  const sessions = createSessions<Data, Flash>(options)
+  return async (context, next) => {
+    const session = await sessions.read(context.request)
+    context.set(SessionKey, session as unknown as Session, property)
+    // A handler that throws skips the commit: its error reaches the router's caller, and nothing half-done is saved.
+    return sessions.commit(session, await next())
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * A fetch-handler wrapper for Cloudflare Workers, Deno.serve and Bun.serve:
+ *
+ *   export default { fetch: withSession((env) => ({ password: env.SESSION_PASSWORD }), handler) } // Workers
+ *   Deno.serve(withSession(options, handler))
+ *   Bun.serve({ fetch: withSession(options, handler) })
+ */
+import { sessionsResolver, type OptionsOrFactory } from '../core/index.ts'
+import type { Session } from '../core/session.ts'
+
+export type { Session }
+export type { SessionOptions } from '../core/options.ts'
+
+export type SessionHandler<Data, Flash extends Record<string, unknown>, Rest extends unknown[]> = (
+  request: Request,
+  session: Session<Data, Flash>,
+  ...rest: Rest
+) => Response | Promise<Response>
+
+/**
+ * @param options Session options, or a function of the host's extra arguments
+ *   (a Worker's `env, ctx`; Deno's `info`; Bun's `server`), made once per distinct result.
+ * @param handler Your handler, given the session after the request.
+ * @returns `(request, ...rest) => Promise<Response>`, with the session committed to the response.
+ */
+export function withSession<
+  Data extends Record<string, unknown> = Record<string, unknown>,
+  Flash extends Record<string, unknown> = Record<string, unknown>,
+  Rest extends unknown[] = unknown[],
+>(options: OptionsOrFactory<Data, Rest>, handler: SessionHandler<Data, Flash, Rest>): (request: Request, ...rest: Rest) => Promise<Response> {
+  const sessionsFor = sessionsResolver<Data, Flash, Rest>(options)
+  return async (request, ...rest) => {
+    const sessions = sessionsFor(...rest)
+    const session = await sessions.read(request)
+    // A handler that throws skips the commit, so nothing half-done is saved; the host reports the error.
+    return sessions.commit(session, await handler(request, session, ...rest))
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Hono middleware: `app.use(ironSession<Data>(options))`, then `c.get('session')`
+ * or `c.var.session` in handlers, typed through the middleware's Env as Hono's
+ * own middleware does.
+ */
+import type { Context, MiddlewareHandler } from 'hono'
+import { sessionsResolver, type OptionsOrFactory } from '../core/index.ts'
+import type { Session } from '../core/session.ts'
+
+export type { Session }
+export type { SessionOptions } from '../core/options.ts'
+
+/** The Env the middleware adds: `c.var.session`. */
+export type SessionEnv<Data = Record<string, unknown>, Flash extends Record<string, unknown> = Record<string, unknown>> = {
+  Variables: { session: Session<Data, Flash> }
+}
+
+/**
+ * @param options Session options, or a function of the context for Workers secrets:
+ *   `ironSession((c) => ({ password: c.env.SESSION_PASSWORD }))`.
+ */
+export function ironSession<Data extends Record<string, unknown> = Record<string, unknown>, Flash extends Record<string, unknown> = Record<string, unknown>>(
+  // Context<any>: the app's Bindings are not known here, and `c.env.SECRET` must still type-check.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  options: OptionsOrFactory<Data, [c: Context<any>]>,
+): MiddlewareHandler<SessionEnv<Data, Flash>> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const sessionsFor = sessionsResolver<Data, Flash, [c: Context<any>]>(options)
+  return async (c, next) => {
+    const sessions = sessionsFor(c)
+    const session = await sessions.read(c.req.raw)
+    c.set('session', session)
+    // Runs after the handler, and after onError when it threw: Hono resolves next() with the error response.
+    await next()
+    // c.header() copies a finalised response whose headers are immutable (Response.redirect);
+    // assigning c.res instead would merge the old Set-Cookie headers over ours.
+    for (const [name, value] of await sessions.commitHeaders(session, c.res)) c.header(name, value, { append: true })
+  }
+}

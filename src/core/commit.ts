@@ -1,0 +1,141 @@
+/**
+ * Committing a session: decide whether anything must be written, seal, and put
+ * the result on the Response — appended, never clobbering the app's own
+ * Set-Cookie headers, and on a copy when the Response's headers are immutable.
+ */
+import { cookieMaxAge, expireCookies, liveCookieNames, writeSealCookies } from './cookies.ts'
+import type { Config } from './options.ts'
+import { seal, stringifyJson } from './seal.ts'
+import { RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
+
+/** Header lines to append: `set-cookie` lines, and the header transport's seal ('' tells the client to drop it). */
+export type SessionHeaders = Array<[name: string, value: string]>
+
+export async function commitSession(config: Config, cache: UnsealCache | undefined, session: Session, response: Response): Promise<Response> {
+  const lines = await commitHeaders(config, cache, session, response)
+  if (lines.length === 0) return response
+  // The headers may be immutable (Response.redirect, fetch() results): build a new Response over
+  // the same body stream, unbuffered, keeping status, statusText and headers.
+  const headers = new Headers(response.headers)
+  for (const [name, value] of lines) headers.append(name, value)
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+}
+
+/**
+ * The header lines to append for this session — none when nothing changed —
+ * for hosts that add headers their own way (Hono's c.header, Node's
+ * ServerResponse, a cookie store). Given the response, a 101 upgrade gets none,
+ * and `Cache-Control: private` is added when the response has no Cache-Control,
+ * so a shared cache never stores one user's cookie for others.
+ * Throws, before building any, for data that cannot be saved.
+ */
+export async function commitHeaders(config: Config, cache: UnsealCache | undefined, session: Session, response?: Response): Promise<SessionHeaders> {
+  // A 101 hands the connection to another protocol (WebSocket); there is nothing to add a cookie to.
+  if (response?.status === 101) return []
+  const lines = await sessionHeaders(config, cache, session, stateOf(session))
+  if (lines.length > 0 && response && !response.headers.has('cache-control')) lines.push(['cache-control', 'private'])
+  return lines
+}
+
+function stateOf(session: Session): ReadState {
+  const state = (session as Session & { [STATE]?: ReadState })[STATE]
+  if (!state) throw new TypeError('iron-fetch-session: commit() takes a session returned by read() of the same createSessions().')
+  return state
+}
+
+async function sessionHeaders(config: Config, cache: UnsealCache | undefined, session: Session, state: ReadState): Promise<SessionHeaders> {
+  const now = Date.now()
+  const dataJson = jsonOf(session.data)
+  const flashChanged = state.flashRead.size > 0 || Object.keys(state.flashOut).length > 0
+  const touchDue = config.touchAfter !== undefined && state.sealedAt !== undefined && now - state.sealedAt >= config.touchAfter * 1000
+  const rotate = state.passwordId !== undefined && state.passwordId !== config.passwords.sealId
+  // Most requests: nothing changed and nothing is due, so nothing is written.
+  const destroyPending = state.destroyed && !state.settled
+  if (dataJson === state.dataJson && !flashChanged && !touchDue && !rotate && !destroyPending && state.refused === undefined) return []
+
+  const flash = { ...state.flashIn, ...state.flashOut }
+  for (const key of state.flashRead) if (!(key in state.flashOut)) delete flash[key]
+  const hasFlash = Object.keys(flash).length > 0
+  if (state.destroyed && dataJson !== '{}') {
+    throw new Error(
+      'iron-fetch-session: data was written to the session after destroy(), and saving it would sign the user back in. destroy() is terminal for this request; to start a new session, write it on the next request.',
+    )
+  }
+  if (dataJson === '{}' && !hasFlash) {
+    // Nothing to keep: clear whatever the request carried (signed out, emptied, or refused).
+    return clearHeaders(config, state)
+  }
+  if (RESERVED_KEY in session.data) {
+    throw new TypeError(`iron-fetch-session: session.data.${RESERVED_KEY} is reserved for the session's own bookkeeping; use another key.`)
+  }
+  stringifyJson(session.data) // throws, naming the path, for what JSON would silently change (a Date, a Map, NaN)
+  const created = state.destroyed || state.passwordId === undefined ? now : state.createdAt
+  const data = config.schema ? await validate(config.schema, session.data, 'commit') : session.data
+  const ttl = dataJson === '{}' ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now)
+  const meta = hasFlash ? { created, sealed: now, flash } : { created, sealed: now }
+  const value = await seal(config.passwords, { ...(data as object), [RESERVED_KEY]: meta }, ttl, now)
+  const headers: SessionHeaders = []
+  if (state.transport !== 'header') {
+    // Throws SessionTooLargeError here, before any header is set.
+    const lines = writeSealCookies(value, cookieMaxAge(ttl), state.present, config.cookie)
+    for (const line of lines) headers.push(['set-cookie', line])
+    state.present = liveCookieNames(lines)
+  }
+  // A session read from the header answers in the header; a new one answers both ways, as the client is unknown.
+  if (config.header && state.transport !== 'cookie') headers.push([config.header.response, value])
+  const entry: CacheEntry = {
+    dataJson: JSON.stringify(data),
+    flashJson: hasFlash ? JSON.stringify(flash) : undefined,
+    createdAt: created,
+    sealedAt: now,
+    passwordId: config.passwords.sealId,
+    expiresAt: ttl > 0 ? now + ttl * 1000 : undefined,
+  }
+  cache?.set(value, entry)
+  // What was written is what the client now holds: committing this session again writes only later changes.
+  Object.assign(state, { dataJson, flashIn: flash, flashOut: {}, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true })
+  state.flashRead.clear()
+  return headers
+}
+
+/** JSON for change detection; what JSON.stringify cannot do (BigInt, cycles) gets stringifyJson's named error. */
+function jsonOf(data: unknown): string {
+  try {
+    return JSON.stringify(data)
+  } catch {
+    return stringifyJson(data)
+  }
+}
+
+/** A session holding only a flash (say "Signed out") is for the next request: it need not outlive a few minutes. */
+const FLASH_ONLY_TTL = 300
+function flashOnlyTtl(ttl: number): number {
+  return ttl === 0 ? FLASH_ONLY_TTL : Math.min(ttl, FLASH_ONLY_TTL)
+}
+
+/** The seal's ttl: the configured one, cut short so the seal dies with maxLifetime. */
+function sealTtl(config: Config, created: number, now: number): number {
+  if (config.maxLifetime === undefined) return config.ttl
+  const left = Math.max(1, Math.floor((created + config.maxLifetime * 1000 - now) / 1000))
+  return config.ttl === 0 ? left : Math.min(config.ttl, left)
+}
+
+/** Lines that clear what the client holds; afterwards the session counts as cleared, so this runs once. */
+export function clearHeaders(config: Config, state: ReadState): SessionHeaders {
+  const lines: SessionHeaders =
+    state.transport === 'header' && config.header
+      ? [[config.header.response, '']]
+      : expireCookies(state.present, config.cookie).map((line) => ['set-cookie', line])
+  Object.assign(state, { present: [], dataJson: '{}', flashIn: {}, flashOut: {}, passwordId: undefined, refused: undefined, settled: true })
+  state.flashRead.clear()
+  return lines
+}
+
+/**
+ * Destroys the session and returns, at once, the lines that expire its cookies:
+ * for hosts whose destroy() cannot wait for commit (iron-session's is synchronous).
+ */
+export function destroyHeaders(config: Config, session: Session): SessionHeaders {
+  session.destroy()
+  return clearHeaders(config, stateOf(session))
+}

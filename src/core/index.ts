@@ -1,0 +1,75 @@
+/**
+ * createSessions(options): options checked once, then the pair every adapter
+ * mounts — read(request) → Session and commit(session, response) → Response.
+ */
+import { commitHeaders, commitSession, destroyHeaders, type SessionHeaders } from './commit.ts'
+import { Lru } from './lru.ts'
+import { normalizeOptions, type SessionOptions } from './options.ts'
+import { readSession, type CacheEntry, type Session } from './session.ts'
+
+export type { SessionHeaders }
+
+type FlashValues = Record<string, unknown>
+
+export interface Sessions<Data = Record<string, unknown>, Flash extends FlashValues = Record<string, unknown>> {
+  /** Reads the request's session. Resolves for any Cookie header; a refused one reads as empty, with session.unsealError. */
+  read(request: Request): Promise<Session<Data, Flash>>
+  /** Returns the response with Set-Cookie added when the session changed (a copy: its headers may be immutable). */
+  commit(session: Session<Data, Flash>, response: Response): Promise<Response>
+  /**
+   * What commit would append, as [name, value] lines, for hosts that add headers their own way.
+   * Pass the response to get commit's treatment of it (none for a 101, Cache-Control: private when absent).
+   */
+  commitHeaders(session: Session<Data, Flash>, response?: Response): Promise<SessionHeaders>
+  /** Destroys the session and returns at once the lines that expire its cookies, for hosts whose destroy() cannot wait. */
+  destroyHeaders(session: Session<Data, Flash>): SessionHeaders
+}
+
+export function createSessions<Data extends Record<string, unknown> = Record<string, unknown>, Flash extends FlashValues = Record<string, unknown>>(
+  options: SessionOptions<Data>,
+): Sessions<Data, Flash> {
+  const config = normalizeOptions(options as SessionOptions<never>)
+  const cache = config.cacheSize > 0 ? new Lru<string, CacheEntry>(config.cacheSize) : undefined
+  return {
+    read: (request) => readSession(config, cache, request) as unknown as Promise<Session<Data, Flash>>,
+    commit: (session, response) => commitSession(config, cache, session as unknown as Session, response),
+    commitHeaders: (session, response) => commitHeaders(config, cache, session as unknown as Session, response),
+    destroyHeaders: (session) => destroyHeaders(config, session as unknown as Session),
+  }
+}
+
+/** Options, or a function that makes them from the request's host values (Workers `env`, Hono's context). */
+export type OptionsOrFactory<Data, Args extends unknown[]> = SessionOptions<Data> | ((...args: Args) => SessionOptions<Data>)
+
+/**
+ * For adapters: the Sessions for options given as a value or as a function of
+ * the host (a Worker's env arrives with each request). A function's results are
+ * normalised once per distinct value, not per request: they are keyed by their
+ * content, with functions and schemas keyed by identity.
+ */
+export function sessionsResolver<Data extends Record<string, unknown>, Flash extends FlashValues, Args extends unknown[]>(
+  options: OptionsOrFactory<Data, Args>,
+): (...args: Args) => Sessions<Data, Flash> {
+  if (typeof options !== 'function') {
+    const sessions = createSessions<Data, Flash>(options)
+    return () => sessions
+  }
+  const made = new Lru<string, Sessions<Data, Flash>>(16)
+  const ids = new WeakMap<object, number>()
+  let nextId = 0
+  const identity = (_: string, value: unknown) => {
+    if (typeof value === 'function' || (value !== null && typeof value === 'object' && '~standard' in value)) {
+      let id = ids.get(value as object)
+      if (id === undefined) ids.set(value as object, (id = nextId++))
+      return `#${id}`
+    }
+    return value
+  }
+  return (...args) => {
+    const value = options(...args)
+    const key = JSON.stringify(value, identity)
+    let sessions = made.get(key)
+    if (!sessions) made.set(key, (sessions = createSessions<Data, Flash>(value)))
+    return sessions
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Options, checked once. Every mistake fails here, at setup, with a message that
+ * names the option and the fix, rather than on some later request.
+ */
+import { cookieConfig, type CookieConfig, type CookieOptions } from './cookies.ts'
+import { checkTtl, FOURTEEN_DAYS, normalizePasswords, type Password, type Passwords } from './seal.ts'
+
+/** Why a session cookie was refused: the seal's reasons, plus data a schema rejected. */
+export type UnsealErrorReason = 'invalid' | 'expired' | 'unknown-password' | 'invalid-data'
+
+/** A Standard Schema (zod 4, valibot, arktype, …); the interface is the spec's, copied as it invites. */
+export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  readonly '~standard': {
+    readonly version: 1
+    readonly vendor: string
+    readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>
+    readonly types?: { readonly input: Input; readonly output: Output } | undefined
+  }
+}
+type StandardResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | { readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }> }
+
+export interface SessionOptions<Data = Record<string, unknown>> {
+  /** At least 32 random characters, or `{ 2: newPassword, 1: oldPassword }`: the highest id seals, all unseal. */
+  password: Password
+  /** Default `session`. */
+  cookieName?: string
+  /** Seconds a seal is valid; the cookie's Max-Age follows it. Default 14 days; 0 means no expiry. */
+  ttl?: number
+  /** Idle timeout: re-seal an active session with a fresh ttl, at most once per `touchAfter` seconds (default ttl / 10). */
+  rolling?: boolean | { touchAfter: number }
+  /** Absolute timeout in seconds since the session was created, surviving every re-seal. */
+  maxLifetime?: number
+  /** Cookie attributes over the defaults HttpOnly, Secure, SameSite=Lax, Path=/. */
+  cookieOptions?: CookieOptions
+  /** Split a large session across cookies: `true` for up to 4 (iron-session's), or a number up to 10. */
+  chunk?: boolean | number
+  /** Validates data read from the cookie and data about to be sealed. */
+  schema?: StandardSchemaV1<unknown, Data>
+  /** Also carry the seal in this request header (`authorization` means `Bearer <seal>`), for clients without cookies. */
+  header?: string
+  /** Decrypted seals kept so a repeat request does no crypto. Default 4096 entries; 0 or false turns it off. */
+  cache?: number | false
+  /** Told why a cookie was refused; the session then reads as empty. */
+  onUnsealError?: (reason: UnsealErrorReason, error: unknown) => void
+}
+
+export interface Config {
+  passwords: Passwords
+  cookie: CookieConfig
+  ttl: number
+  /** Seconds between re-seals of an unchanged session; undefined when not rolling. */
+  touchAfter: number | undefined
+  maxLifetime: number | undefined
+  schema: StandardSchemaV1 | undefined
+  /** Lower-case request header name, and whether it holds `Bearer <seal>`. */
+  header: { request: string; response: string; bearer: boolean } | undefined
+  cacheSize: number
+  onUnsealError: SessionOptions['onUnsealError']
+}
+
+export const DEFAULT_CACHE_SIZE = 4096
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** Where a seal read from `Authorization: Bearer` goes back: Authorization is a request header only. */
+export const AUTHORIZATION_RESPONSE_HEADER = 'session-token'
+
+export function normalizeOptions(options: SessionOptions<never>): Config {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('iron-fetch-session: options are missing. Pass at least { password }.')
+  }
+  const passwords = normalizePasswords(options.password)
+  const cookie = cookieConfig(options.cookieName ?? 'session', options.cookieOptions, options.chunk ?? false)
+  const ttl = options.ttl ?? FOURTEEN_DAYS
+  checkTtl(ttl, 'ttl')
+
+  let touchAfter: number | undefined
+  const rolling = options.rolling ?? false
+  if (typeof rolling !== 'boolean' && (rolling === null || typeof rolling !== 'object')) {
+    throw new TypeError('iron-fetch-session: rolling must be true, false, or { touchAfter: seconds }.')
+  }
+  if (rolling !== false) {
+    if (ttl === 0) throw new TypeError('iron-fetch-session: rolling needs a ttl; with ttl 0 a session never goes idle. Set ttl to the idle timeout in seconds, or drop rolling.')
+    touchAfter = rolling === true ? Math.floor(ttl / 10) : rolling.touchAfter
+    checkTtl(touchAfter, 'rolling.touchAfter')
+    if (touchAfter >= ttl) {
+      throw new TypeError(`iron-fetch-session: rolling.touchAfter (${touchAfter}) must be less than ttl (${ttl}), or an idle session expires before it is ever renewed.`)
+    }
+  }
+
+  const maxLifetime = options.maxLifetime
+  if (maxLifetime !== undefined) {
+    checkTtl(maxLifetime, 'maxLifetime')
+    if (maxLifetime === 0) throw new TypeError('iron-fetch-session: maxLifetime must be more than 0 seconds; leave it out for no absolute timeout.')
+    if (touchAfter !== undefined && maxLifetime <= touchAfter) {
+      throw new TypeError(`iron-fetch-session: maxLifetime (${maxLifetime}) must be more than rolling.touchAfter (${touchAfter}).`)
+    }
+  }
+
+  const schema = options.schema
+  if (schema !== undefined && typeof schema?.['~standard']?.validate !== 'function') {
+    throw new TypeError('iron-fetch-session: schema must be a Standard Schema (zod 4, valibot, arktype, …) with a ~standard.validate function.')
+  }
+
+  let header: Config['header']
+  if (options.header !== undefined) {
+    if (typeof options.header !== 'string' || !HEADER_NAME.test(options.header) || options.header.toLowerCase() === 'cookie') {
+      throw new TypeError(`iron-fetch-session: header ${JSON.stringify(options.header)} is not a usable header name. Use 'authorization' or a name such as 'x-session'.`)
+    }
+    const request = options.header.toLowerCase()
+    const bearer = request === 'authorization'
+    header = { request, response: bearer ? AUTHORIZATION_RESPONSE_HEADER : request, bearer }
+  }
+
+  const cache = options.cache ?? DEFAULT_CACHE_SIZE
+  const cacheSize = cache === false ? 0 : cache
+  if (typeof cacheSize !== 'number' || !Number.isSafeInteger(cacheSize) || cacheSize < 0) {
+    throw new TypeError(`iron-fetch-session: cache must be a number of entries (default ${DEFAULT_CACHE_SIZE}), or false to turn it off; got ${String(cache)}.`)
+  }
+  if (options.onUnsealError !== undefined && typeof options.onUnsealError !== 'function') {
+    throw new TypeError('iron-fetch-session: onUnsealError must be a function (reason, error) => void.')
+  }
+
+  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError }
+}

@@ -1,0 +1,244 @@
+/**
+ * Reading a session: find the seal (cookie or header), open it — from the
+ * unseal cache when the same seal was seen before — check expiry and schema,
+ * and hand the app a Session whose data it may change freely.
+ *
+ * The sealed payload is the app's data plus one reserved key, `__ifs`, holding
+ * { created, sealed, flash? } (milliseconds since the epoch). It never appears
+ * in `session.data`. A cookie written by iron-session has no such key: its
+ * creation time is taken as its expiration minus ttl.
+ */
+import { Lru } from './lru.ts'
+import { readSealCookies } from './cookies.ts'
+import type { Config, StandardSchemaV1, UnsealErrorReason } from './options.ts'
+import { SKEW_SECONDS, unseal, UnsealError } from './seal.ts'
+
+export const RESERVED_KEY = '__ifs'
+
+type FlashValues = Record<string, unknown>
+
+export interface Session<Data = Record<string, unknown>, Flash extends FlashValues = Record<string, unknown>> {
+  /** The app's data: mutate it freely, nested values included; commit writes only when it changed. */
+  data: Partial<Data>
+  get<K extends keyof Data>(key: K): Partial<Data>[K]
+  set<K extends keyof Data>(key: K, value: Data[K]): void
+  unset(key: keyof Data): void
+  /** Sets a value the next request can read once with getFlash(). */
+  flash<K extends keyof Flash & string>(key: K, value: Flash[K]): void
+  /** Reads a flash value set by an earlier request; reading it removes it from the session. */
+  getFlash<K extends keyof Flash & string>(key: K): Flash[K] | undefined
+  /** Signs out: commit expires the cookie and its chunks. Terminal: writing data afterwards is an error. */
+  destroy(): void
+  /** True when the request carried no readable session. */
+  readonly isNew: boolean
+  readonly destroyed: boolean
+  /** When the session was first created, ms since the epoch (now, for a new one). */
+  readonly createdAt: number
+  /** When the seal read expires, ms since the epoch; undefined for a new session or ttl 0. */
+  readonly expiresAt: number | undefined
+  /** Why the request's session cookie was refused, if it was. */
+  readonly unsealError: UnsealErrorReason | undefined
+}
+
+/** What commit needs to know about how the session was read. Internal. */
+export interface ReadState {
+  transport: 'cookie' | 'header' | undefined
+  /** This session's cookies on the request, to expire when stale. */
+  present: string[]
+  /** The data as read, serialised: the baseline for change detection. */
+  dataJson: string
+  flashIn: FlashValues
+  flashRead: Set<string>
+  flashOut: FlashValues
+  createdAt: number
+  sealedAt: number | undefined
+  passwordId: string | undefined
+  refused: UnsealErrorReason | undefined
+  destroyed: boolean
+  /** A commit has already brought the client up to date (with a destroy, if there was one). */
+  settled: boolean
+}
+
+export const STATE = Symbol('iron-fetch-session state')
+
+/** One opened seal, as kept in the unseal cache: strings, so each request parses its own copy. */
+export interface CacheEntry {
+  dataJson: string
+  flashJson: string | undefined
+  createdAt: number
+  sealedAt: number
+  passwordId: string
+  expiresAt: number | undefined
+}
+
+export type UnsealCache = Lru<string, CacheEntry>
+
+class RefusedError extends Error {
+  constructor(
+    readonly reason: UnsealErrorReason,
+    message: string,
+  ) {
+    super(`iron-fetch-session: ${message}`)
+  }
+}
+
+export async function readSession(config: Config, cache: UnsealCache | undefined, request: Request): Promise<Session & { [STATE]: ReadState }> {
+  const now = Date.now()
+  const { seal, transport, present, oversized } = findSeal(config, request)
+  if (oversized) return refuse(config, [], new RefusedError('invalid', 'the Cookie header is over 64 KiB and was not read'))
+  if (seal === undefined) {
+    // Chunks without their first part are debris of an older session: refuse, so commit clears them.
+    return present.length > 0 ? refuse(config, present, new RefusedError('invalid', 'session cookie chunks without chunk 0')) : createSession(newState(now, transport, present))
+  }
+  try {
+    let entry = cache?.get(seal)
+    if (!entry) {
+      entry = await open(config, seal, now)
+      cache?.set(seal, entry)
+    }
+    checkExpiry(config, entry, now, cache, seal)
+    const state = newState(now, transport, present)
+    state.dataJson = entry.dataJson
+    if (entry.flashJson !== undefined) state.flashIn = JSON.parse(entry.flashJson) as FlashValues
+    state.createdAt = entry.createdAt
+    state.sealedAt = entry.sealedAt
+    state.passwordId = entry.passwordId
+    return createSession(state, entry.expiresAt)
+  } catch (error) {
+    const refused = error instanceof UnsealError || error instanceof RefusedError ? error : new RefusedError('invalid', String(error))
+    return refuse(config, transport === 'cookie' ? present : [], refused)
+  }
+}
+
+function findSeal(config: Config, request: Request): { seal: string | undefined; transport: ReadState['transport']; present: string[]; oversized?: true } {
+  if (config.header) {
+    const value = request.headers.get(config.header.request)
+    const seal = value && config.header.bearer ? /^Bearer +(\S+)$/i.exec(value)?.[1] : value
+    if (seal) return { seal, transport: 'header', present: [] }
+  }
+  const found = readSealCookies(request.headers.get('cookie'), config.cookie)
+  return { ...found, transport: found.seal === undefined ? undefined : 'cookie' }
+}
+
+/** Opens a seal into a cache entry, or throws UnsealError / RefusedError. */
+async function open(config: Config, seal: string, now: number): Promise<CacheEntry> {
+  const { data, passwordId, expiresAt } = await unseal(config.passwords, seal, now)
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new RefusedError('invalid-data', 'the sealed payload is not an object')
+  }
+  const payload = data as Record<string, unknown>
+  const meta = payload[RESERVED_KEY] as { created?: unknown; sealed?: unknown; flash?: unknown } | undefined
+  delete payload[RESERVED_KEY]
+  const sealedFromTtl = expiresAt === undefined ? undefined : expiresAt - config.ttl * 1000
+  const createdAt = typeof meta?.created === 'number' ? meta.created : (sealedFromTtl ?? now)
+  const sealedAt = typeof meta?.sealed === 'number' ? meta.sealed : (sealedFromTtl ?? createdAt)
+  const flash = meta?.flash !== null && typeof meta?.flash === 'object' ? meta.flash : undefined
+  const value = config.schema ? await validate(config.schema, payload, 'read') : payload
+  return { dataJson: JSON.stringify(value), flashJson: flash && JSON.stringify(flash), createdAt, sealedAt, passwordId, expiresAt }
+}
+
+/** Expiry is checked on every read, cache hits included: the seal's own, then maxLifetime's. */
+function checkExpiry(config: Config, entry: CacheEntry, now: number, cache: UnsealCache | undefined, seal: string): void {
+  if (entry.expiresAt !== undefined && entry.expiresAt <= now - SKEW_SECONDS * 1000) {
+    cache?.delete(seal)
+    throw new RefusedError('expired', `the session expired at ${new Date(entry.expiresAt).toISOString()}`)
+  }
+  if (config.maxLifetime !== undefined && entry.createdAt + config.maxLifetime * 1000 <= now) {
+    cache?.delete(seal)
+    throw new RefusedError('expired', `the session passed maxLifetime (created ${new Date(entry.createdAt).toISOString()})`)
+  }
+}
+
+/** Runs a Standard Schema; `read` failures become RefusedError('invalid-data'), `commit` failures a plain Error. */
+export async function validate(schema: StandardSchemaV1, value: unknown, when: 'read' | 'commit'): Promise<unknown> {
+  const result = await schema['~standard'].validate(value)
+  if (!result.issues) return result.value
+  const issues = result.issues
+    .map((issue) => {
+      const path = (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)).join('.')
+      return path ? `${path}: ${issue.message}` : issue.message
+    })
+    .join('; ')
+  if (when === 'read') throw new RefusedError('invalid-data', `the session data does not match the schema (${issues})`)
+  throw new TypeError(`iron-fetch-session: the session data does not match the schema, so it was not saved: ${issues}.`)
+}
+
+function refuse(config: Config, present: string[], error: UnsealError | RefusedError): Session & { [STATE]: ReadState } {
+  config.onUnsealError?.(error.reason, error)
+  return createSession({ ...newState(Date.now(), undefined, present), refused: error.reason })
+}
+
+function newState(now: number, transport: ReadState['transport'], present: string[]): ReadState {
+  return {
+    transport,
+    present,
+    dataJson: '{}',
+    flashIn: {},
+    flashRead: new Set(),
+    flashOut: {},
+    createdAt: now,
+    sealedAt: undefined,
+    passwordId: undefined,
+    refused: undefined,
+    destroyed: false,
+    settled: false,
+  }
+}
+
+function createSession(state: ReadState, expiresAt?: number): Session & { [STATE]: ReadState } {
+  return new RequestSession(state, expiresAt)
+}
+
+/** A class rather than an object of closures: read() runs on every request, and this allocates least. */
+class RequestSession implements Session {
+  data: Record<string, unknown>
+  readonly [STATE]: ReadState
+  readonly isNew: boolean
+  readonly createdAt: number
+  readonly expiresAt: number | undefined
+  readonly unsealError: UnsealErrorReason | undefined
+
+  constructor(state: ReadState, expiresAt: number | undefined) {
+    this[STATE] = state
+    this.data = JSON.parse(state.dataJson) as Record<string, unknown>
+    this.isNew = state.passwordId === undefined
+    this.createdAt = state.createdAt
+    this.expiresAt = expiresAt
+    this.unsealError = state.refused
+  }
+
+  get destroyed(): boolean {
+    return this[STATE].destroyed
+  }
+
+  get(key: string): unknown {
+    return this.data[key]
+  }
+
+  set(key: string, value: unknown): void {
+    this.data[key] = value
+  }
+
+  unset(key: string): void {
+    delete this.data[key]
+  }
+
+  flash(key: string, value: unknown): void {
+    this[STATE].flashOut[key] = value
+  }
+
+  getFlash(key: string): unknown {
+    const state = this[STATE]
+    if (!(key in state.flashIn)) return undefined
+    state.flashRead.add(key)
+    return state.flashIn[key]
+  }
+
+  destroy(): void {
+    const state = this[STATE]
+    state.destroyed = true
+    // Clear in place, so code holding `session.data` sees the sign-out too.
+    for (const key of Object.keys(this.data)) delete this.data[key]
+    state.flashIn = {}
+  }
+}

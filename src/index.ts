@@ -1,0 +1,8 @@
+export { createSessions } from './core/index.ts'
+export type { Sessions, SessionHeaders } from './core/index.ts'
+export type { Session } from './core/session.ts'
+export type { SessionOptions, StandardSchemaV1, UnsealErrorReason } from './core/options.ts'
+export { sealData, unsealData, UnsealError, FOURTEEN_DAYS } from './core/seal.ts'
+export type { Password, SealDataOptions, UnsealDataOptions, UnsealReason } from './core/seal.ts'
+export { SessionTooLargeError, MAX_COOKIE_BYTES } from './core/cookies.ts'
+export type { CookieOptions, SameSite } from './core/cookies.ts'

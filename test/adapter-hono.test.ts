@@ -1,0 +1,106 @@
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { describe, expect, it } from 'vitest'
+import { ironSession } from '../src/adapters/hono.js'
+import { Jar, password, setCookieSummary } from './helpers.js'
+
+type Data = { count?: number; name?: string }
+
+function app() {
+  return new Hono()
+    .use(ironSession<Data>({ password }))
+    .get('/count', (c) => c.text(String(c.get('session').data.count ?? 0)))
+    .post('/count', (c) => {
+      c.var.session.set('count', (c.var.session.get('count') ?? 0) + 1)
+      return c.text('ok')
+    })
+    .post('/with-cookie', (c) => {
+      c.header('set-cookie', 'theme=dark; Path=/', { append: true })
+      c.var.session.set('name', 'ada')
+      return c.text('ok')
+    })
+    .post('/raw', (c) => {
+      c.var.session.set('name', 'raw')
+      return new Response('raw', { headers: { 'set-cookie': 'raw=1; Path=/' } })
+    })
+    .post('/login', (c) => {
+      c.var.session.set('name', 'ada')
+      return c.redirect('/count', 303)
+    })
+    .post('/native-redirect', (c) => {
+      c.var.session.set('name', 'native')
+      return Response.redirect('https://app.example/count', 302)
+    })
+    .post('/throws', (c) => {
+      c.var.session.set('name', 'thrown')
+      throw new HTTPException(403, { message: 'nope' })
+    })
+}
+
+async function send(jar: Jar, path: string, method = 'GET') {
+  const response = await app().request(jar.request(path, { method }))
+  jar.apply(response)
+  return response
+}
+
+describe('Hono: ironSession middleware', () => {
+  it('writes, reads, and a read-only request gets no Set-Cookie', async () => {
+    const jar = new Jar()
+    expect(await (await send(jar, '/count')).text()).toBe('0')
+    const write = await send(jar, '/count', 'POST')
+    expect(setCookieSummary(write)).toEqual([['session', 1209540]])
+    expect(write.headers.get('cache-control')).toBe('private')
+    await send(jar, '/count', 'POST')
+    const read = await send(jar, '/count')
+    expect(await read.text()).toBe('2')
+    expect(read.headers.getSetCookie()).toEqual([])
+  })
+
+  it('keeps cookies the handler set, with c.header or on a raw Response', async () => {
+    const jar = new Jar()
+    expect(setCookieSummary(await send(jar, '/with-cookie', 'POST')).map(([name]) => name)).toEqual(['theme', 'session'])
+    expect(setCookieSummary(await send(jar, '/raw', 'POST')).map(([name]) => name)).toEqual(['raw', 'session'])
+    expect(jar.cookies.get('theme')).toBe('dark')
+  })
+
+  it('writes on redirects: c.redirect and an immutable Response.redirect', async () => {
+    const jar = new Jar()
+    const redirect = await send(jar, '/login', 'POST')
+    expect([redirect.status, redirect.headers.get('location')]).toEqual([303, '/count'])
+    expect(setCookieSummary(redirect)).toHaveLength(1)
+    const native = await send(jar, '/native-redirect', 'POST')
+    expect([native.status, native.headers.get('location')]).toEqual([302, 'https://app.example/count'])
+    expect(setCookieSummary(native)).toHaveLength(1)
+  })
+
+  it('commits after a handler that threw, on the response onError made', async () => {
+    const jar = new Jar()
+    const response = await send(jar, '/throws', 'POST')
+    expect(response.status).toBe(403)
+    expect(setCookieSummary(response)).toHaveLength(1)
+    const check = new Hono().use(ironSession<Data>({ password })).get('/', (c) => c.text(c.var.session.data.name ?? ''))
+    expect(await (await check.request(jar.request('/'))).text()).toBe('thrown')
+  })
+
+  it('takes options from the context, made once per distinct result', async () => {
+    let calls = 0
+    const worker = new Hono<{ Bindings: { SESSION_PASSWORD: string } }>()
+      .use(ironSession<Data>((c) => (calls++, { password: c.env.SESSION_PASSWORD })))
+      .post('/', (c) => {
+        c.var.session.set('count', 1)
+        return c.text('ok')
+      })
+      .get('/', (c) => c.text(String(c.var.session.data.count)))
+    const env = { SESSION_PASSWORD: password }
+    const jar = new Jar()
+    jar.apply(await worker.request('/', { method: 'POST' }, env))
+    expect(await (await worker.request('/', { headers: { cookie: jar.header } }, { ...env })).text()).toBe('1')
+    expect(calls).toBe(2)
+    // A different secret is a different instance: it cannot read the cookie.
+    expect(await (await worker.request('/', { headers: { cookie: jar.header } }, { SESSION_PASSWORD: 'x'.repeat(40) })).text()).toBe('undefined')
+  })
+
+  it('bad options fail when the middleware is made', () => {
+    expect(() => ironSession({ password: 'short' })).toThrow('at least 32 characters')
+  })
+})

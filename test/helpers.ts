@@ -1,0 +1,50 @@
+import { parseSetCookie } from 'cookie'
+
+export const password = 'a-test-password-of-at-least-32-characters'
+export const newPassword = 'the-newer-password-of-32-characters-or-more'
+export const url = 'https://app.example/'
+
+/** A tiny browser cookie jar: applies Set-Cookie lines (Max-Age=0 deletes) and sends back a Cookie header. */
+export class Jar {
+  readonly cookies = new Map<string, string>()
+
+  constructor(cookieHeader?: string) {
+    for (const pair of cookieHeader?.split('; ') ?? []) {
+      const [name, value] = pair.split('=') as [string, string]
+      this.cookies.set(name, value)
+    }
+  }
+
+  apply(response: Response): this {
+    return this.applyLines(response.headers.getSetCookie())
+  }
+
+  applyLines(lines: string[]): this {
+    for (const line of lines) {
+      const cookie = parseSetCookie(line)
+      if (cookie.maxAge === 0) this.cookies.delete(cookie.name)
+      else this.cookies.set(cookie.name, cookie.value ?? '')
+    }
+    return this
+  }
+
+  get header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+  }
+
+  request(path = '/', init: RequestInit = {}): Request {
+    const headers = new Headers(init.headers)
+    if (this.cookies.size > 0) headers.set('cookie', this.header)
+    return new Request(new URL(path, url), { ...init, headers })
+  }
+}
+
+/** The Cookie header a browser sends back after these Set-Cookie lines (live cookies only). */
+export const cookieHeaderFrom = (setCookies: string[]) => new Jar().applyLines(setCookies).header
+
+/** Set-Cookie lines of a response as [name, maxAge] pairs. */
+export const setCookieSummary = (response: Response) =>
+  response.headers.getSetCookie().map((line) => {
+    const cookie = parseSetCookie(line)
+    return [cookie.name, cookie.maxAge] as const
+  })

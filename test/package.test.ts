@@ -1,0 +1,125 @@
+// The package as a user gets it: npm pack, install the tarball into a fresh project (from npm's
+// cache where `npm ci` filled it, else the registry), import every subpath from ESM, send a request through each, type-check.
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const root = fileURLToPath(new URL('..', import.meta.url))
+let dir: string
+let tarball: string
+
+const consumer = `
+import { createSessions, sealData, unsealData } from 'iron-fetch-session'
+import { ironSession } from 'iron-fetch-session/hono'
+import { ironSession as routerSession } from 'iron-fetch-session/fetch-router'
+import { withSession } from 'iron-fetch-session/fetch'
+import { getIronSession } from 'iron-fetch-session/iron-session'
+import { Hono } from 'hono'
+import { createRouter } from '@remix-run/fetch-router'
+
+type Data = { count?: number }
+const password = 'a-consumer-password-of-at-least-32-chars'
+const url = 'http://localhost/'
+const cookieOf = (response: Response) => response.headers.getSetCookie()[0]?.split(';')[0] ?? ''
+
+const results: Record<string, unknown> = {}
+
+const sessions = createSessions<Data>({ password })
+const session = await sessions.read(new Request(url))
+session.set('count', 1)
+results.core = cookieOf(await sessions.commit(session, new Response('ok')))
+results.sealData = await unsealData<{ n: number }>(await sealData({ n: 1 }, { password }), { password })
+
+const app = new Hono().use(ironSession<Data>({ password })).get('/', (c) => {
+  c.var.session.set('count', 2)
+  return c.text('hono')
+})
+results.hono = cookieOf(await app.request(url))
+
+const router = createRouter({ middleware: [routerSession<Data>({ password })] })
+router.get('/', (context) => {
+  context.session.set('count', 3)
+  return new Response('router')
+})
+results.fetchRouter = cookieOf(await router.fetch(url))
+
+const handler = withSession<Data>({ password }, (_request, s) => {
+  s.set('count', 4)
+  return new Response('fetch')
+})
+results.fetch = cookieOf(await handler(new Request(url)))
+
+const response = new Response('iron')
+const iron = await getIronSession<Data>(new Request(url), response, { password, cookieName: 'session' })
+iron.count = 5
+await iron.save()
+results.ironSession = cookieOf(response)
+
+const counts: number[] = []
+for (const cookie of [results.core, results.hono, results.fetchRouter, results.fetch, results.ironSession]) {
+  counts.push((await sessions.read(new Request(url, { headers: { cookie: String(cookie) } }))).data.count ?? 0)
+}
+results.counts = counts
+console.log(JSON.stringify(results))
+`
+
+const tsconfig = (moduleResolution: 'nodenext' | 'bundler') =>
+  JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022',
+      lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+      module: moduleResolution === 'nodenext' ? 'nodenext' : 'esnext',
+      moduleResolution,
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      noEmit: moduleResolution === 'bundler',
+      outDir: 'out',
+      types: [],
+      skipLibCheck: false,
+    },
+    files: ['index.ts'],
+  })
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'iron-fetch-session-pack-'))
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, timeout: 60_000 })
+  tarball = join(dir, (JSON.parse(stdout) as [{ filename: string }])[0].filename)
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
+  const { devDependencies } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
+  const deps = ['hono', '@remix-run/fetch-router', 'typescript'].map((name) => `${name}@${devDependencies[name]}`)
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...deps], { cwd: dir, timeout: 120_000 })
+  await writeFile(join(dir, 'index.ts'), consumer)
+}, 180_000)
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+describe('the packed tarball', () => {
+  it('holds dist, README, LICENSE and package.json only', async () => {
+    const { stdout } = await run('tar', ['-tzf', tarball])
+    const files = stdout.trim().split('\n')
+    expect(files.filter((file) => !file.startsWith('package/dist/'))).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/LICENSE']))
+    expect(files.filter((file) => !file.startsWith('package/dist/'))).toHaveLength(3)
+    expect(files).toContain('package/dist/adapters/iron-session.d.ts')
+  })
+
+  it.each(['nodenext', 'bundler'] as const)('type-checks in a consumer project with moduleResolution %s', async (resolution) => {
+    await writeFile(join(dir, `tsconfig.${resolution}.json`), tsconfig(resolution))
+    await run(join(dir, 'node_modules/.bin/tsc'), ['-p', `tsconfig.${resolution}.json`], { cwd: dir, timeout: 120_000 })
+  }, 150_000)
+
+  it('every subpath imports from ESM and carries a request', async () => {
+    await writeFile(join(dir, 'tsconfig.nodenext.json'), tsconfig('nodenext'))
+    await run(join(dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.nodenext.json'], { cwd: dir, timeout: 120_000 })
+    const { stdout } = await run(process.execPath, [join(dir, 'out/index.js')], { cwd: dir, timeout: 30_000 })
+    const results = JSON.parse(stdout) as Record<string, unknown>
+    expect(results.counts).toEqual([1, 2, 3, 4, 5])
+    expect(results.sealData).toEqual({ n: 1 })
+  }, 150_000)
+})

@@ -1,0 +1,36 @@
+// Every TypeScript block in README.md and SECURITY.md compiles against the built package, as a user would import it.
+import { execFile } from 'node:child_process'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const out = `${root}.readme-check/`
+
+it('every ```ts block in the docs type-checks', async () => {
+  const blocks: string[] = []
+  for (const doc of ['README.md', 'SECURITY.md']) {
+    const text = await readFile(`${root}${doc}`, 'utf8')
+    for (const match of text.matchAll(/```ts\n([\s\S]*?)```/g)) blocks.push(match[1] as string)
+  }
+  expect(blocks.length).toBeGreaterThan(8)
+  await rm(out, { recursive: true, force: true })
+  await mkdir(out)
+  // Each block is its own module; `export {}` keeps blocks without imports from sharing a scope.
+  await Promise.all(blocks.map((code, i) => writeFile(`${out}block${i}.ts`, `${code}\nexport {}\n`)))
+  await writeFile(
+    `${out}tsconfig.json`,
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', lib: ['ES2023', 'DOM', 'DOM.Iterable'], module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'], skipLibCheck: true },
+      include: ['*.ts'],
+    }),
+  )
+  try {
+    await promisify(execFile)(`${root}node_modules/.bin/tsc`, ['-p', `${out}tsconfig.json`], { cwd: root, timeout: 120_000 })
+  } catch (error) {
+    throw new Error(`a README block does not type-check:\n${(error as { stdout?: string }).stdout ?? error}`)
+  } finally {
+    await rm(out, { recursive: true, force: true })
+  }
+}, 150_000)
