@@ -120,7 +120,18 @@ export async function runLoad({ origin, requests, connections, perClient = 50 })
   return { ...result, requestsPerSecond: Math.round((result.requests / result.elapsedMs) * 1000), problems }
 }
 
-// CLI: the full run for `npm run bench`.
+/** The load stage of `npm run bench`: 50,000 requests (5,000 with --quick) from 64 clients. */
+export async function runLoadStage({ quick }) {
+  const plan = { requests: quick ? 5_000 : 50_000, connections: 64 }
+  const { origin, stop } = await startExample({ password: 'a-load-test-password-of-at-least-32-chars' })
+  try {
+    return { plan, ...(await runLoad({ origin, ...plan })) }
+  } finally {
+    await stop()
+  }
+}
+
+// CLI: one load run on its own.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const arg = (name, fallback) => {
     const i = process.argv.indexOf(`--${name}`)

@@ -3,7 +3,7 @@
 import { fmt, fmtMb, fmtMs, median, spread } from './stats.js'
 
 export function markdown(results) {
-  const { machine, run, codec, http, memory, targets } = results
+  const { machine, run, codec, http, memory, load, targets } = results
   const met = targets.filter((t) => t.met).length
   return [
     '# Benchmark results',
@@ -29,6 +29,7 @@ export function markdown(results) {
     ...codecSection(codec),
     ...httpSection(http),
     ...memorySection(memory),
+    ...loadSection(load),
   ].join('\n')
 }
 
@@ -140,6 +141,24 @@ function memorySection(memory) {
     verdict('Forged seals', memory.judgement.forged),
     `- Over the baseline, after both phases: heap ${signedMb(memory.forged.at(-1).heapUsed - memory.baseline.heapUsed)} MB, RSS ${signedMb(memory.forged.at(-1).rss - memory.baseline.rss)} MB.`,
     '',
+  ]
+}
+
+function loadSection(load) {
+  if (!load) return []
+  return [
+    '## Load',
+    '',
+    `\`bench/load.js\` against the Hono example (examples/hono/server.js) in a child process on 127.0.0.1: ${load.plan.connections} simulated clients in ` +
+      'flight, each with its own cookie jar and a count of the writes it made. A client signs in (POST /login), then alternates visits to `/` ' +
+      '(a write: the visit counter plus one) with reads of `/api/me`, which must show exactly its own writes; after 50 requests a new client ' +
+      'takes its place. Its last read must equal its number of writes: a lost write or a session crossing clients shows there.',
+    '',
+    table(['requests', 'clients', 'writes', 'errors', 'unexpected status', 'wrong reads', 'lost writes', 'req/s', 'seconds'], [
+      [fmt(load.requests), fmt(load.clients), fmt(load.writes), String(load.errors), String(load.unexpected), String(load.mismatches), String(load.lostWrites), fmt(load.requestsPerSecond), (load.elapsedMs / 1000).toFixed(1)],
+    ]),
+    '',
+    ...(load.problems.length ? ['Problems seen (first 10):', '', ...load.problems.map((p) => `- ${p}`), ''] : []),
   ]
 }
 

@@ -20,7 +20,7 @@ const HTTP = [
   { ours: 'oursWrite', theirs: 'honoSessionsWrite', min: 1, above: true, label: 'HTTP write vs hono-sessions write' },
 ]
 
-export function targets({ codec, http, memory }) {
+export function targets({ codec, http, memory, load }) {
   const list = []
   const cacheHits = []
   for (const cell of codec.cells) {
@@ -53,6 +53,16 @@ export function targets({ codec, http, memory }) {
       range: '',
       required: `heap < ${mb(memory.plan.limits.heapGrowthBytes)}, RSS < ${mb(memory.plan.limits.rssGrowthBytes)}, keys ≤ ${memory.plan.limits.derivedKeys}`,
       met: j.flat,
+    })
+  }
+  if (load) {
+    const wrong = load.errors + load.unexpected + load.mismatches + load.lostWrites
+    list.push({
+      label: `load: ${load.requests.toLocaleString('en-US')} requests from ${load.plan.connections} clients against examples/hono`,
+      measured: `${load.errors} errors, ${load.unexpected} unexpected statuses, ${load.mismatches} wrong reads, ${load.lostWrites} lost writes; ${load.requestsPerSecond.toLocaleString('en-US')} req/s`,
+      range: '',
+      required: 'all 0',
+      met: wrong === 0,
     })
   }
   return list
