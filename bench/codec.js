@@ -25,7 +25,8 @@ export async function runCodec({ quick }) {
   const cells = []
   for (const size of SIZES) {
     const payloads = Array.from({ length: POOL }, (_, i) => size.make(i))
-    const readCacheHit = await cacheHitRead(payloads)
+    const readCacheHit = await cacheHitRead(payloads, { touch: true })
+    const readCacheHitUntouched = await cacheHitRead(payloads, { touch: false })
     const seals = {}
     for (const lib of libs) seals[lib.key] = await checkedSeals(lib, payloads)
     const variants = {
@@ -33,7 +34,12 @@ export async function runCodec({ quick }) {
       unseal: () => {
         const list = libs.map((lib) => ({ key: lib.key, name: lib.name, fn: (i) => lib.unseal(seals[lib.key][i % POOL]) }))
         // Next to iron-session 9's unseal, which its target compares it with.
-        list.splice(2, 0, { key: 'oursCacheHit', name: 'iron-fetch-session, cache-hit read + commit', fn: readCacheHit })
+        list.splice(
+          2,
+          0,
+          { key: 'oursCacheHit', name: 'iron-fetch-session, cache-hit read + commit', fn: readCacheHit },
+          { key: 'oursCacheHitUntouched', name: 'iron-fetch-session, cache-hit read + commit, data untouched', fn: readCacheHitUntouched },
+        )
         return list
       },
     }

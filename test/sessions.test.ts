@@ -89,6 +89,16 @@ describe('2. data and changes', () => {
     expect((await visit(sessions, jar)).session.data.user?.roles).toEqual(['editor'])
   })
 
+  it('replacing session.data wholesale is saved; untouched data is kept as it was', async () => {
+    const jar = new Jar()
+    await visit(sessions, jar, (s) => s.set('count', 1))
+    // A request that never looks at the data (its data is parsed only on use) changes nothing.
+    expect(setCookieSummary((await visit(sessions, jar, (s) => void s.getFlash('none'))).response)).toEqual([])
+    const { response } = await visit(sessions, jar, (s) => void (s.data = { notes: 'new' }))
+    expect(setCookieSummary(response)).toHaveLength(1)
+    expect((await visit(sessions, jar)).session.data).toEqual({ notes: 'new' })
+  })
+
   it('unset removes a key; emptying the session expires its cookie', async () => {
     const jar = new Jar()
     await visit(sessions, jar, (s) => {
@@ -494,6 +504,21 @@ describe('10. unseal cache', () => {
     a.data.user?.roles.push('admin')
     expect(b.data.user?.roles).toEqual([])
     expect((await sessions.read(jar.request())).data.user?.roles).toEqual([])
+  })
+
+  it('a hit needs the whole seal: a cached seal changed anywhere but its MAC is opened, and refused', async () => {
+    const sessions = createSessions<Data>({ password })
+    const jar = new Jar()
+    await visit(sessions, jar, (s) => s.set('count', 1))
+    expect((await sessions.read(jar.request())).data).toEqual({ count: 1 }) // cached now
+    const seal = jar.cookies.get('session')!
+    const parts = seal.split('*')
+    // The encrypted part swapped for another valid-looking one; the tail (the MAC) kept.
+    parts[4] = parts[4]!.slice(0, -2) + (parts[4]!.endsWith('AA') ? 'BA' : 'AA')
+    const forged = await sessions.read(new Jar(`session=${parts.join('*')}`).request())
+    expect(forged.unsealError).toBe('invalid')
+    expect(forged.data).toEqual({})
+    expect((await sessions.read(jar.request())).data).toEqual({ count: 1 }) // the real one still hits
   })
 
   it('with the cache off, every read opens the seal', async () => {

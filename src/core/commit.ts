@@ -6,7 +6,7 @@
 import { cookieMaxAge, expireCookies, liveCookieNames, writeSealCookies } from './cookies.ts'
 import type { Config } from './options.ts'
 import { seal, stringifyJson } from './seal.ts'
-import { RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
+import { cacheEntry, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
 
 /** Header lines to append: `set-cookie` lines, and the header transport's seal ('' tells the client to drop it). */
 export type SessionHeaders = Array<[name: string, value: string]>
@@ -45,7 +45,8 @@ function stateOf(session: Session): ReadState {
 
 async function sessionHeaders(config: Config, cache: UnsealCache | undefined, session: Session, state: ReadState): Promise<SessionHeaders> {
   const now = Date.now()
-  const dataJson = jsonOf(session.data)
+  // Data the app never touched is what was read: no need to serialise it to know.
+  const dataJson = state.data === undefined ? state.dataJson : jsonOf(state.data)
   const flashChanged = state.flashRead.size > 0 || Object.keys(state.flashOut).length > 0
   const touchDue = config.touchAfter !== undefined && state.sealedAt !== undefined && now - state.sealedAt >= config.touchAfter * 1000
   const rotate = state.passwordId !== undefined && state.passwordId !== config.passwords.sealId
@@ -84,6 +85,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   // A session read from the header answers in the header; a new one answers both ways, as the client is unknown.
   if (config.header && state.transport !== 'cookie') headers.push([config.header.response, value])
   const entry: CacheEntry = {
+    seal: value,
     dataJson: JSON.stringify(data),
     flashJson: hasFlash ? JSON.stringify(flash) : undefined,
     createdAt: created,
@@ -91,7 +93,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
     passwordId: config.passwords.sealId,
     expiresAt: ttl > 0 ? now + ttl * 1000 : undefined,
   }
-  cache?.set(value, entry)
+  cacheEntry(cache, entry)
   // What was written is what the client now holds: committing this session again writes only later changes.
   Object.assign(state, { dataJson, flashIn: flash, flashOut: {}, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true })
   state.flashRead.clear()
