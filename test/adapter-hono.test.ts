@@ -73,6 +73,26 @@ describe('Hono: ironSession middleware', () => {
     expect(setCookieSummary(native)).toHaveLength(1)
   })
 
+  it("a Response the app reuses for every request never carries one user's cookie to another", async () => {
+    const shared = new Response(null, { status: 204 })
+    const reuse = new Hono()
+      .use(ironSession<{ name?: string; big?: string }>({ password, chunk: true }))
+      .post('/:name', (c) => {
+        c.var.session.set('name', c.req.param('name'))
+        c.var.session.set('big', 'x'.repeat(6000)) // three chunks: several header lines
+        return shared
+      })
+    const ada = await reuse.request('/ada', { method: 'POST' })
+    const bob = await reuse.request('/bob', { method: 'POST' })
+    expect(shared.headers.getSetCookie()).toEqual([])
+    expect(shared.headers.has('cache-control')).toBe(false)
+    expect(setCookieSummary(ada).map(([name]) => name)).toEqual(['session.0', 'session.1', 'session.2'])
+    expect(ada.headers.get('cache-control')).toBe('private')
+    const read = new Hono().use(ironSession<{ name?: string }>({ password, chunk: true })).get('/', (c) => c.text(c.var.session.data.name ?? ''))
+    expect(await (await read.request(new Jar().apply(ada).request('/'))).text()).toBe('ada')
+    expect(await (await read.request(new Jar().apply(bob).request('/'))).text()).toBe('bob')
+  })
+
   it('commits after a handler that threw, on the response onError made', async () => {
     const jar = new Jar()
     const response = await send(jar, '/throws', 'POST')

@@ -32,8 +32,10 @@ export function ironSession<Data extends Record<string, unknown> = Record<string
     c.set('session', session)
     // Runs after the handler, and after onError when it threw: Hono resolves next() with the error response.
     await next()
-    // c.header() copies a finalised response whose headers are immutable (Response.redirect);
-    // assigning c.res instead would merge the old Set-Cookie headers over ours.
-    for (const [name, value] of await sessions.commitHeaders(session, c.res)) c.header(name, value, { append: true })
+    // c.header() copies a finalised response, whose headers may be immutable (Response.redirect) or
+    // shared (a Response the app reuses), and it copies on every call: so the first line goes through
+    // it and the rest onto that private copy. Assigning c.res would merge the old Set-Cookie over ours.
+    const lines = await sessions.commitHeaders(session, c.res)
+    lines.forEach(([name, value], i) => (i === 0 ? c.header(name, value, { append: true }) : c.res.headers.append(name, value)))
   }
 }
