@@ -6,7 +6,8 @@
 import { cookieMaxAge, expireCookies, liveCookieNames, writeSealCookies } from './cookies.ts'
 import type { Config } from './options.ts'
 import { seal, stringifyJson } from './seal.ts'
-import { cacheEntry, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
+import { sameJson } from './json.ts'
+import { cacheEntry, EMPTY, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
 
 /** Header lines to append: `set-cookie` lines, and the header transport's seal ('' tells the client to drop it). */
 export type SessionHeaders = Array<[name: string, value: string]>
@@ -45,14 +46,16 @@ function stateOf(session: Session): ReadState {
 
 async function sessionHeaders(config: Config, cache: UnsealCache | undefined, session: Session, state: ReadState): Promise<SessionHeaders> {
   const now = Date.now()
-  // Data the app never touched is what was read: no need to serialise it to know.
-  const dataJson = state.data === undefined ? state.dataJson : jsonOf(state.data)
+  // Data the app never touched is what was read; touched, it is compared with what was read, as JSON.
+  const unchanged = state.data === undefined || sameJson(state.data, state.base)
   const flashChanged = state.flashRead.size > 0 || Object.keys(state.flashOut).length > 0
   const touchDue = config.touchAfter !== undefined && state.sealedAt !== undefined && now - state.sealedAt >= config.touchAfter * 1000
   const rotate = state.passwordId !== undefined && state.passwordId !== config.passwords.sealId
   // Most requests: nothing changed and nothing is due, so nothing is written.
   const destroyPending = state.destroyed && !state.settled
-  if (dataJson === state.dataJson && !flashChanged && !touchDue && !rotate && !destroyPending && state.refused === undefined) return []
+  if (unchanged && !flashChanged && !touchDue && !rotate && !destroyPending && state.refused === undefined) return []
+
+  const dataJson = jsonOf(session.data)
 
   const flash = { ...state.flashIn, ...state.flashOut }
   for (const key of state.flashRead) if (!(key in state.flashOut)) delete flash[key]
@@ -75,6 +78,8 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const ttl = dataJson === '{}' ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now)
   const meta = hasFlash ? { created, sealed: now, flash } : { created, sealed: now }
   const value = await seal(config.passwords, { ...(data as object), [RESERVED_KEY]: meta }, ttl, now)
+  // What the client will hold, as pristine JSON: the baseline of this session's next commit, and the cache's.
+  const base = JSON.parse(dataJson) as Record<string, unknown>
   const headers: SessionHeaders = []
   if (state.transport !== 'header') {
     // Throws SessionTooLargeError here, before any header is set.
@@ -86,7 +91,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   if (config.header && state.transport !== 'cookie') headers.push([config.header.response, value])
   const entry: CacheEntry = {
     seal: value,
-    dataJson: JSON.stringify(data),
+    data: data === session.data ? base : (JSON.parse(JSON.stringify(data)) as Record<string, unknown>),
     flashJson: hasFlash ? JSON.stringify(flash) : undefined,
     createdAt: created,
     sealedAt: now,
@@ -95,7 +100,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   }
   cacheEntry(cache, entry)
   // What was written is what the client now holds: committing this session again writes only later changes.
-  Object.assign(state, { dataJson, flashIn: flash, flashOut: {}, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true })
+  Object.assign(state, { base, flashIn: flash, flashOut: {}, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true })
   state.flashRead.clear()
   return headers
 }
@@ -128,7 +133,7 @@ export function clearHeaders(config: Config, state: ReadState): SessionHeaders {
     state.transport === 'header' && config.header
       ? [[config.header.response, '']]
       : expireCookies(state.present, config.cookie).map((line) => ['set-cookie', line])
-  Object.assign(state, { present: [], dataJson: '{}', flashIn: {}, flashOut: {}, passwordId: undefined, refused: undefined, settled: true })
+  Object.assign(state, { present: [], base: EMPTY, flashIn: {}, flashOut: {}, passwordId: undefined, refused: undefined, settled: true })
   state.flashRead.clear()
   return lines
 }

@@ -10,10 +10,14 @@
  */
 import { Lru } from './lru.ts'
 import { readSealCookies } from './cookies.ts'
+import { cloneJson } from './json.ts'
 import type { Config, StandardSchemaV1, UnsealErrorReason } from './options.ts'
 import { SKEW_SECONDS, unseal, UnsealError } from './seal.ts'
 
 export const RESERVED_KEY = '__ifs'
+
+/** The base of a session with no data. Frozen: bases are shared and never changed. */
+export const EMPTY: Record<string, unknown> = Object.freeze({})
 
 type FlashValues = Record<string, unknown>
 
@@ -45,9 +49,9 @@ export interface ReadState {
   transport: 'cookie' | 'header' | undefined
   /** This session's cookies on the request, to expire when stale. */
   present: string[]
-  /** The data as read, serialised: the baseline for change detection. */
-  dataJson: string
-  /** session.data once the app has touched it; until then it is only dataJson, never parsed. */
+  /** The data as read (pristine JSON, shared with the cache: never changed): the baseline for change detection. */
+  base: Record<string, unknown>
+  /** session.data, a copy of base made when the app first touches it; untouched, nothing changed. */
   data: Record<string, unknown> | undefined
   flashIn: FlashValues
   flashRead: Set<string>
@@ -63,11 +67,12 @@ export interface ReadState {
 
 export const STATE = Symbol('iron-fetch-session state')
 
-/** One opened seal, as kept in the unseal cache: strings, so each request parses its own copy. */
+/** One opened seal, as kept in the unseal cache; each request copies `data` before the app sees it. */
 export interface CacheEntry {
   /** The whole seal: a hit must match it exactly, not only the key's tail. */
   seal: string
-  dataJson: string
+  /** Pristine JSON: never handed out, never changed. */
+  data: Record<string, unknown>
   flashJson: string | undefined
   createdAt: number
   sealedAt: number
@@ -121,7 +126,7 @@ export async function readSession(config: Config, cache: UnsealCache | undefined
     }
     checkExpiry(config, entry, now, cache, seal)
     const state = newState(now, transport, present)
-    state.dataJson = entry.dataJson
+    state.base = entry.data
     if (entry.flashJson !== undefined) state.flashIn = JSON.parse(entry.flashJson) as FlashValues
     state.createdAt = entry.createdAt
     state.sealedAt = entry.sealedAt
@@ -156,8 +161,9 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
   const createdAt = typeof meta?.created === 'number' ? meta.created : (sealedFromTtl ?? now)
   const sealedAt = typeof meta?.sealed === 'number' ? meta.sealed : (sealedFromTtl ?? createdAt)
   const flash = meta?.flash !== null && typeof meta?.flash === 'object' ? meta.flash : undefined
-  const value = config.schema ? await validate(config.schema, payload, 'read') : payload
-  return { seal, dataJson: JSON.stringify(value), flashJson: flash && JSON.stringify(flash), createdAt, sealedAt, passwordId, expiresAt }
+  // Without a schema the payload is fresh from JSON.parse; a schema's output may hold anything, so it is made JSON.
+  const pristine = config.schema ? (JSON.parse(JSON.stringify(await validate(config.schema, payload, 'read'))) as Record<string, unknown>) : payload
+  return { seal, data: pristine, flashJson: flash && JSON.stringify(flash), createdAt, sealedAt, passwordId, expiresAt }
 }
 
 /** Expiry is checked on every read, cache hits included: the seal's own, then maxLifetime's. */
@@ -195,7 +201,7 @@ function newState(now: number, transport: ReadState['transport'], present: strin
   return {
     transport,
     present,
-    dataJson: '{}',
+    base: EMPTY,
     data: undefined,
     flashIn: {},
     flashRead: new Set(),
@@ -229,11 +235,11 @@ class RequestSession implements Session {
     this.unsealError = state.refused
   }
 
-  // Parsed on first use: a request that never looks at the data (a static page behind the
-  // middleware, a flash-only read) costs no JSON.parse here and no JSON.stringify at commit.
+  // Copied on first use: a request that never looks at the data (a static page behind the
+  // middleware, a flash-only read) costs no copy here and no comparison at commit.
   get data(): Record<string, unknown> {
     const state = this[STATE]
-    return (state.data ??= JSON.parse(state.dataJson) as Record<string, unknown>)
+    return (state.data ??= cloneJson(state.base))
   }
 
   set data(value: Record<string, unknown>) {
