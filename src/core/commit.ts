@@ -55,7 +55,8 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const destroyPending = state.destroyed && !state.settled
   if (unchanged && !flashChanged && !touchDue && !rotate && !destroyPending && state.refused === undefined) return []
 
-  const dataJson = jsonOf(session.data)
+  // Throws, naming the path, for what JSON would silently change (a Date, a Map, NaN, a function).
+  const dataJson = stringifyJson(session.data)
 
   const flash = { ...state.flashIn, ...state.flashOut }
   for (const key of state.flashRead) if (!(key in state.flashOut)) delete flash[key]
@@ -72,7 +73,6 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   if (RESERVED_KEY in session.data) {
     throw new TypeError(`iron-fetch-session: session.data.${RESERVED_KEY} is reserved for the session's own bookkeeping; use another key.`)
   }
-  stringifyJson(session.data) // throws, naming the path, for what JSON would silently change (a Date, a Map, NaN)
   const created = state.destroyed || state.passwordId === undefined ? now : state.createdAt
   const data = config.schema ? await validate(config.schema, session.data, 'commit') : session.data
   const ttl = dataJson === '{}' ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now)
@@ -103,15 +103,6 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   Object.assign(state, { base, flashIn: flash, flashOut: {}, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true })
   state.flashRead.clear()
   return headers
-}
-
-/** JSON for change detection; what JSON.stringify cannot do (BigInt, cycles) gets stringifyJson's named error. */
-function jsonOf(data: unknown): string {
-  try {
-    return JSON.stringify(data)
-  } catch {
-    return stringifyJson(data)
-  }
 }
 
 /** A session holding only a flash (say "Signed out") is for the next request: it need not outlive a few minutes. */
