@@ -14,6 +14,16 @@ const rotated: SessionOptions = { password: { 2: newPassword, 1: password }, coo
 const passwordId = (seal: string | undefined) => seal?.split('*')[1]
 const setCookies = (response: Response) => response.headers.getSetCookie().map((line) => parseSetCookie(line))
 
+/** A browser holding a session saved with { count: 1 }. */
+async function savedWithCount(): Promise<Jar> {
+  const jar = new Jar()
+  const response = new Response()
+  const session = await getIronSession<Data>(jar.request(), response, options)
+  session.count = 1
+  await session.save()
+  return jar.apply(response)
+}
+
 describe('Node http: getIronSession(req, res, options)', () => {
   let server: Server
   let base: string
@@ -244,12 +254,7 @@ describe('what save() writes', () => {
 
   it('an unchanged session is re-sealed by save() once older than ttl / 10, so save() still extends it', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
-    const jar = new Jar()
-    const first = new Response()
-    const session = await getIronSession<Data>(jar.request(), first, options)
-    session.count = 1
-    await session.save()
-    jar.apply(first)
+    const jar = await savedWithCount()
 
     vi.advanceTimersByTime(3600_000) // an hour: well within ttl / 10 (1.4 days)
     const soon = new Response()
@@ -289,12 +294,7 @@ describe('what save() writes', () => {
 
 describe('refused cookies and errors', () => {
   it('a tampered cookie calls onUnsealError with a reason and reads as empty; the next save replaces it', async () => {
-    const jar = new Jar()
-    const first = new Response()
-    const session = await getIronSession<Data>(jar.request(), first, options)
-    session.count = 1
-    await session.save()
-    jar.apply(first)
+    const jar = await savedWithCount()
     const value = jar.cookies.get('app') as string
     jar.cookies.set('app', value.replace(/\*([^*]{4})/, '*AAAA'))
 
