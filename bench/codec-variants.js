@@ -88,9 +88,9 @@ export async function codecs() {
  * before, then sessions.commit() of the unchanged session (no Set-Cookie), for
  * each payload of the pool. `chunk` so the 3 KB session fits in cookies.
  * `touch`: the handler reads session.data, as iron-session's unseal hands the
- * data over (a JSON.parse, and a JSON.stringify at commit to see it unchanged);
- * untouched, the data stays a string (a route behind the middleware that never
- * looks at the session).
+ * data over (a copy of the cached data, and a comparison at commit to see it
+ * unchanged); untouched, neither happens (a route behind the middleware that
+ * never looks at the session).
  */
 export async function cacheHitRead(payloads, { touch }) {
   const sessions = ours.createSessions({ password: PASSWORD, ttl: TTL, chunk: true })

@@ -13,4 +13,5 @@ export interface LoadResult {
 }
 export declare function startExample(options: { password: string; timeoutMs?: number }): Promise<{ origin: string; stop: () => Promise<void> }>
 export declare function runLoad(options: { origin: string; requests: number; connections: number; perClient?: number }): Promise<LoadResult>
+export declare function wrongResults(result: LoadResult): number
 export declare function runLoadStage(options: { quick: boolean }): Promise<LoadResult & { plan: { requests: number; connections: number } }>

@@ -120,6 +120,9 @@ export async function runLoad({ origin, requests, connections, perClient = 50 })
   return { ...result, requestsPerSecond: Math.round((result.requests / result.elapsedMs) * 1000), problems }
 }
 
+/** Requests that went wrong in a load run: errors, unexpected statuses, wrong reads, lost writes. */
+export const wrongResults = (r) => r.errors + r.unexpected + r.mismatches + r.lostWrites
+
 /** The load stage of `npm run bench`: 50,000 requests (5,000 with --quick) from 64 clients. */
 export async function runLoadStage({ quick }) {
   const plan = { requests: quick ? 5_000 : 50_000, connections: 64 }
@@ -141,7 +144,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     const result = await runLoad({ origin, requests: arg('requests', 50_000), connections: arg('connections', 64) })
     console.log(JSON.stringify(result, null, 2))
-    if (result.errors || result.unexpected || result.mismatches || result.lostWrites) process.exitCode = 1
+    if (wrongResults(result) > 0) process.exitCode = 1
   } finally {
     await stop()
   }

@@ -41,9 +41,9 @@ function codecSection(codec) {
     `Each library seals and unseals the same JSON payloads (a pool of ${plan.pool}, cycled) with one 42-character password and a 14-day ttl, ` +
       `with 1 and 64 operations in flight; ${plan.rounds} rounds of ${plan.roundMs} ms per variant after a ${plan.warmupMs} ms warm-up. ` +
       "iron-webcrypto 2 and @hapi/iron 7 use their `defaults`. The cache-hit read is a whole request's session work: `sessions.read()` of a request " +
-      'whose cookie was seen before, the handler reading `session.data` (parsed on first use), then `sessions.commit()` of the unchanged session ' +
-      '(a JSON.stringify to see that it is unchanged); its target is judged on this. "Data untouched" is the same request when the handler never ' +
-      'looks at `session.data`: no JSON work at all. The WebCrypto floor is one AES-256-CBC encrypt and one ' +
+      'whose cookie was seen before, the handler reading `session.data` (a copy of the cached data, made on first use), then `sessions.commit()` ' +
+      'of the unchanged session (comparing that copy with what was read); its target is judged on this. "Data untouched" is the same request when ' +
+      'the handler never looks at `session.data`: no copy and no comparison. The WebCrypto floor is one AES-256-CBC encrypt and one ' +
       'HMAC-SHA256 sign per seal (one verify and one decrypt per unseal) through `crypto.subtle`, keys imported beforehand, plus the JSON and UTF-8 ' +
       'steps; `node:crypto` sync does the same work with `createCipheriv` and `createHmac`: the machine’s physical limit.',
     '',

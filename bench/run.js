@@ -18,7 +18,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { killAll } from './children.js'
 import { runCodec } from './codec.js'
 import { runHttp } from './http.js'
-import { runLoadStage } from './load.js'
+import { runLoadStage, wrongResults } from './load.js'
 import { runMemory } from './memory.js'
 import { markdown } from './report.js'
 import { cpuSnapshot, foreignCores, log, machine } from './stats.js'
@@ -71,8 +71,7 @@ try {
 results.run.seconds = seconds(started)
 await write(results)
 // A lost write or a session read by the wrong client is a wrong result, not a slow one.
-const { load } = results
-if (load.errors + load.unexpected + load.mismatches + load.lostWrites > 0) process.exitCode = 1
+if (wrongResults(results.load) > 0) process.exitCode = 1
 
 /** Targets from the measurements, then the three files; prints the summary. */
 async function write(results) {
