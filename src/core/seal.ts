@@ -251,6 +251,16 @@ export async function unseal(passwords: Passwords, value: string, now = Date.now
 
 // ---------------------------------------------------------------- plain JSON only
 
+/** Data that JSON would not give back as it was; `problem` names the path, as in "session.when is a Date". */
+export class NotJsonError extends TypeError {
+  override name = 'NotJsonError'
+  constructor(readonly problem: string) {
+    super(
+      `iron-fetch-session: session data must be plain JSON, but ${problem}. Store a Date as Date.now() or an ISO string, and Map, Set, BigInt or functions as plain values.`,
+    )
+  }
+}
+
 /**
  * JSON.stringify, refusing what would not come back as it went in: a Date would
  * return as a string, a Map as {}, NaN as null. The error names the path.
@@ -258,11 +268,7 @@ export async function unseal(passwords: Passwords, value: string, now = Date.now
 export function stringifyJson(data: unknown, root = 'session'): string {
   // The common case, plain JSON, is checked without building paths; the path walk runs only to name a problem.
   const problem = isPlainJson(data, 0) ? undefined : findNonJson(data, root, new Set())
-  if (problem) {
-    throw new TypeError(
-      `iron-fetch-session: session data must be plain JSON, but ${problem}. Store a Date as Date.now() or an ISO string, and Map, Set, BigInt or functions as plain values.`,
-    )
-  }
+  if (problem) throw new NotJsonError(problem)
   return JSON.stringify(data)
 }
 

@@ -1,0 +1,92 @@
+/**
+ * One session as iron-session 9 makes it: the unsealed data as a plain object,
+ * with save(), destroy() and updateConfig() defined on it (read-only, not
+ * enumerable), all writing through the same jar.
+ */
+import type { CookieJar } from './jars.ts'
+import { assertCookieCanPersist, sessionConfig, usageError, type Config, type SessionOptions } from './options.ts'
+import { expireStale, readSeal, writeSeal } from './seal-cookies.ts'
+import { openWith, reasonOf, sealWith, type Opened } from './seal-data.ts'
+
+export type IronSession<T> = Partial<T> & {
+  readonly save: () => Promise<void>
+  readonly destroy: () => void
+  readonly updateConfig: (newSessionOptions: SessionOptions) => void
+}
+
+/** What `extras.saveOnChange` compares against: the JSON last read or written, and when that seal was made. */
+interface Baseline {
+  json: string
+  passwordId: string
+  sealedAt: number | undefined
+}
+
+export async function createSession<T extends object>(jar: CookieJar, options: SessionOptions): Promise<IronSession<T>> {
+  let config = sessionConfig(options)
+  let onUnsealError = options.onUnsealError
+  let opened: Opened | undefined
+  const seal = readSeal(jar, config.cookieName)
+  if (seal) {
+    try {
+      opened = await openWith(config.passwords, seal)
+    } catch (error) {
+      onUnsealError?.(reasonOf(error), error)
+    }
+  }
+  const session: Record<string, unknown> = opened?.data ?? {}
+  let baseline: Baseline | undefined = opened && config.extras.saveOnChange ? {
+    json: JSON.stringify(session),
+    passwordId: opened.passwordId,
+    sealedAt: opened.expiresAt === undefined ? undefined : opened.expiresAt - config.ttl * 1000,
+  } : undefined
+  let destroyed = false
+
+  /** For `extras.saveOnChange`: nothing new to write, and the seal is recent enough under the newest password. */
+  const upToDate = (current: Config, json: string): boolean =>
+    baseline !== undefined &&
+    baseline.json === json &&
+    baseline.passwordId === current.passwords.sealId &&
+    (current.ttl === 0 || (baseline.sealedAt !== undefined && Date.now() - baseline.sealedAt < (current.ttl * 1000) / 10))
+
+  Object.defineProperties(session, {
+    updateConfig: {
+      value: function updateConfig(newSessionOptions: SessionOptions) {
+        config = sessionConfig(newSessionOptions) // checked now, as a new getIronSession() would
+        onUnsealError = newSessionOptions.onUnsealError
+        baseline = undefined // new options: the next save() writes under them
+      },
+    },
+    save: {
+      value: async function save() {
+        if (destroyed) {
+          if (Object.keys(session).length === 0) return
+          throw usageError(
+            'Cannot save a destroyed session that has data written back into it. session.destroy() signs the user out, and saving these fields would restore the cookie you just cleared, leaving the user signed in. Get a fresh session if you need to write one.',
+          )
+        }
+        jar.assertWritable?.()
+        const current = config
+        assertCookieCanPersist(current.cookieOptions)
+        if (current.extras.saveOnChange) {
+          const json = JSON.stringify(session)
+          if (upToDate(current, json) || (!baseline && json === '{}' && !seal)) return
+        }
+        const sealed = await sealWith(current.passwords, session, current.ttl)
+        writeSeal(jar, current, sealed)
+        if (current.extras.privateCache) jar.markPrivate?.()
+        if (current.extras.saveOnChange) baseline = { json: JSON.stringify(session), passwordId: current.passwords.sealId, sealedAt: Date.now() }
+      },
+    },
+    destroy: {
+      value: function destroy() {
+        destroyed = true
+        for (const key of Object.keys(session)) delete session[key]
+        // Always written, cookie or not, so it wins over a save() earlier in the same response.
+        jar.write(config.cookieName, '', { ...config.cookieOptions, maxAge: 0 })
+        expireStale(jar, config.cookieName, config.cookieOptions, { whole: true, chunksBelow: 0 })
+        if (config.extras.privateCache) jar.markPrivate?.()
+      },
+    },
+  })
+  return session as IronSession<T>
+}
