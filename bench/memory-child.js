@@ -2,11 +2,11 @@
 // process (memory.js does): reads N distinct valid sessions, then N forged
 // seals with distinct salts (valid structure, wrong MAC), all through one
 // createSessions, and prints RSS and heap at checkpoints as JSON on stdout.
-// Both caches it exercises are bounded (4096 unsealed seals, 4096 derived
-// keys), so past the first checkpoint the figures should not grow with N.
+// Both caches it exercises are bounded (4096 unsealed seals, 2048 derived
+// keys per password), so past the first checkpoint the figures should not grow with N.
 import { randomBytes } from 'node:crypto'
 
-import { createSessions, sealData } from '../dist/index.js'
+import { createSessions } from '../dist/index.js'
 import { derivedKeyCount } from '../dist/core/seal.js'
 
 const N = Number(process.argv[2] ?? 100_000)
@@ -18,10 +18,15 @@ const sessions = createSessions({ password })
 const read = (seal) => sessions.read(new Request('http://localhost/', { headers: { cookie: `session=${seal}` } }))
 const hex = () => randomBytes(32).toString('hex')
 
-/** A valid session's seal, distinct for each i. */
-const valid = (i) => sealData({ user: `user-${i}`, n: i }, { password })
+/** A valid session's seal, distinct for each i, as commit writes it (a sealData token is not a session). */
+async function valid(i) {
+  const session = await sessions.read(new Request('http://localhost/'))
+  Object.assign(session.data, { user: `user-${i}`, n: i })
+  const response = await sessions.commit(session, new Response())
+  return response.headers.getSetCookie()[0].split(';')[0].slice('session='.length)
+}
 /** A seal with fresh random salts and the template's MAC: well-formed, so it costs a key derivation, then fails the MAC. */
-const template = (await sealData({ user: 'template' }, { password })).split('*')
+const template = (await valid(-1)).split('*')
 const forged = () => [template[0], template[1], hex(), template[3], template[4], template[5], hex(), template[7]].join('*')
 
 function measure(at) {

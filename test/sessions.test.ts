@@ -3,7 +3,7 @@ import * as ironSession9 from 'iron-session-9'
 import * as v from 'valibot'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { createSessions, SessionTooLargeError, type SessionOptions } from '../src/index.js'
+import { createSessions, SessionTooLargeError, type SessionOptions, type Sessions } from '../src/index.js'
 import { Jar, newPassword, password, setCookieSummary, url } from './helpers.js'
 
 type Data = { user?: { id: number; name: string; roles: string[] }; count?: number; cart?: string[]; notes?: string }
@@ -34,7 +34,7 @@ describe('1. options are checked once, at setup', () => {
     [{}, 'password is missing'],
     [{ password: 'short' }, 'password must be a string of at least 32 characters'],
     [{ password: {} }, 'password is an empty map'],
-    [{ password: { one: password } }, 'ids must be non-negative integers'],
+    [{ password: { one: password } }, 'ids must be whole numbers written plainly'],
     [{ password, cookieName: 'my session' }, 'not a valid cookie name'],
     [{ password, ttl: -5 }, 'ttl must be a whole number of seconds'],
     [{ password, ttl: 1.5 }, 'ttl must be a whole number of seconds'],
@@ -451,16 +451,14 @@ describe('8. schema (Standard Schema)', () => {
 })
 
 describe('9. header transport', () => {
-  it('authorization: reads Bearer <seal>, answers in Session-Token, and cookies still work', async () => {
+  const withCount = (s: Awaited<ReturnType<Sessions<Data>['read']>>) => (s.set('count', 1), s)
+
+  it('authorization: a client that sends Bearer (empty to start) is answered in Session-Token, never with a cookie', async () => {
     const sessions = createSessions<Data>({ password, header: 'authorization' })
-    // A new session answers both ways: the client's kind is not known yet.
-    const first = await sessions.commit(
-      await sessions.read(new Request(url)).then((s) => (s.set('count', 1), s)),
-      ok(),
-    )
+    const first = await sessions.commit(withCount(await sessions.read(new Request(url, { headers: { authorization: '' } }))), ok())
     const token = first.headers.get('session-token') as string
     expect(token).toMatch(/^Fe26\.2\*/)
-    expect(setCookieSummary(first)).toHaveLength(1)
+    expect(first.headers.getSetCookie()).toEqual([])
 
     const apiRead = await sessions.read(new Request(url, { headers: { authorization: `Bearer ${token}` } }))
     expect(apiRead.data).toEqual({ count: 1 })
@@ -470,16 +468,33 @@ describe('9. header transport', () => {
     const next = apiWrite.headers.get('session-token') as string
     expect(next).not.toBe(token)
     expect((await sessions.read(new Request(url, { headers: { authorization: `Bearer ${next}` } }))).data).toEqual({ count: 2 })
-
-    const jar = new Jar().apply(first)
-    const cookieRead = await visit(sessions, jar, (s) => s.set('count', 5))
-    expect(cookieRead.response.headers.has('session-token')).toBe(false)
-    expect(setCookieSummary(cookieRead.response)).toHaveLength(1)
   })
 
-  it('a custom header answers in the same header, and destroy answers with it empty', async () => {
+  it('a browser signing in without the header gets only the HttpOnly cookie: no seal in a header scripts can read', async () => {
+    const sessions = createSessions<Data>({ password, header: 'authorization' })
+    const signIn = await sessions.commit(withCount(await sessions.read(new Request(url))), ok())
+    expect(signIn.headers.has('session-token')).toBe(false)
+    expect(setCookieSummary(signIn)).toHaveLength(1)
+    // Another Authorization scheme is the app's own: the cookie is read as usual.
+    const basic = await sessions.read(new Jar().apply(signIn).request('/', { headers: { authorization: 'Basic YTpi' } }))
+    expect(basic.data).toEqual({ count: 1 })
+    basic.set('count', 5)
+    const written = await sessions.commit(basic, ok())
+    expect(written.headers.has('session-token')).toBe(false)
+    expect(setCookieSummary(written)).toHaveLength(1)
+  })
+
+  it('firstContact: true offers a new session both ways, by the app’s choice', async () => {
+    const sessions = createSessions<Data>({ password, header: { name: 'x-session', firstContact: true } })
+    const first = await sessions.commit(withCount(await sessions.read(new Request(url))), ok())
+    expect(first.headers.get('x-session')).toMatch(/^Fe26\.2\*/)
+    expect(setCookieSummary(first)).toHaveLength(1)
+    expect(() => createSessions({ password, header: { name: 'x-session', firstContact: 'yes' as never } })).toThrow('header.firstContact must be true or false')
+  })
+
+  it('a custom header answers in the same header, and destroy or a refused seal answer with it empty', async () => {
     const sessions = createSessions<Data>({ password, header: 'X-Session' })
-    const created = await sessions.commit(await sessions.read(new Request(url)).then((s) => (s.set('count', 1), s)), ok())
+    const created = await sessions.commit(withCount(await sessions.read(new Request(url, { headers: { 'x-session': '' } }))), ok())
     const token = created.headers.get('x-session') as string
     const session = await sessions.read(new Request(url, { headers: { 'x-session': token } }))
     expect(session.data).toEqual({ count: 1 })
@@ -487,6 +502,12 @@ describe('9. header transport', () => {
     const destroyed = await sessions.commit(session, ok())
     expect(destroyed.headers.get('x-session')).toBe('')
     expect(destroyed.headers.getSetCookie()).toEqual([])
+
+    const refused = await sessions.read(new Request(url, { headers: { 'x-session': 'not-a-seal' } }))
+    expect(refused.unsealError).toBe('invalid')
+    const answer = await sessions.commit(refused, ok())
+    expect(answer.headers.get('x-session')).toBe('')
+    expect(answer.headers.getSetCookie()).toEqual([])
   })
 })
 

@@ -57,6 +57,9 @@ export function createApp({ password, secure = process.env.NODE_ENV === 'product
       // drops it when the app is opened over http by another name (a LAN IP, a container's
       // hostname). In production the app is served over https, so the cookie must be Secure.
       cookieOptions: { secure },
+      // __Host-: the browser accepts the cookie only from this host, Secure, with Path=/ and no Domain,
+      // so no sibling subdomain can set or shadow it (SECURITY.md). It needs Secure, hence production only.
+      cookieName: secure ? '__Host-session' : 'session',
       // The cart below outgrows one 4 KB cookie: split the seal across session.0, session.1, …
       chunk: true,
     }),
@@ -151,12 +154,12 @@ function count(value, max) {
 
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`
 
-/** Names of this app's session cookies the request carried: `session`, or `session.0`, `session.1`, … */
+/** Names of this app's session cookies the request carried: `session` (`__Host-session` in production), or its chunks `.0`, `.1`, … */
 function sessionCookieNames(header = '') {
   return header
     .split(';')
     .map((pair) => pair.split('=')[0].trim())
-    .filter((name) => /^session(\.\d+)?$/.test(name))
+    .filter((name) => /^(__Host-)?session(\.\d+)?$/.test(name))
     .sort()
 }
 

@@ -30,8 +30,10 @@ export function ironSession<Data extends Record<string, unknown> = Record<string
     const sessions = sessionsFor(c)
     const session = await sessions.read(c.req.raw)
     c.set('session', session)
-    // Runs after the handler, and after onError when it threw: Hono resolves next() with the error response.
+    // Hono resolves next() with onError's response when the handler threw. As in every adapter,
+    // a handler that throws commits nothing: its error response never carries a half-done change.
     await next()
+    if (c.error) return
     // c.header() copies a finalised response, whose headers may be immutable (Response.redirect) or
     // shared (a Response the app reuses), and it copies on every call: so the first line goes through
     // it and the rest onto that private copy. Assigning c.res would merge the old Set-Cookie over ours.

@@ -59,7 +59,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const dataJson = stringifyJson(session.data)
 
   const flash = { ...state.flashIn, ...state.flashOut }
-  for (const key of state.flashRead) if (!(key in state.flashOut)) delete flash[key]
+  for (const key of state.flashRead) if (!Object.hasOwn(state.flashOut, key)) delete flash[key]
   const hasFlash = Object.keys(flash).length > 0
   if (state.destroyed && dataJson !== '{}') {
     throw new Error(
@@ -87,8 +87,11 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
     for (const line of lines) headers.push(['set-cookie', line])
     state.present = liveCookieNames(lines)
   }
-  // A session read from the header answers in the header; a new one answers both ways, as the client is unknown.
-  if (config.header && state.transport !== 'cookie') headers.push([config.header.response, value])
+  // The seal goes in the header only to a client that sent the header: a browser's scripts could read it
+  // there, defeating HttpOnly. A new session is offered both ways only when the app opted in.
+  if (config.header && (state.transport === 'header' || (state.transport === undefined && config.header.firstContact))) {
+    headers.push([config.header.response, value])
+  }
   const entry: CacheEntry = {
     seal: value,
     data: data === session.data ? base : (JSON.parse(JSON.stringify(data)) as Record<string, unknown>),
@@ -100,7 +103,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   }
   cacheEntry(cache, entry)
   // What was written is what the client now holds: committing this session again writes only later changes.
-  Object.assign(state, { base, flashIn: flash, flashOut: {}, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true })
+  Object.assign(state, { base, flashIn: flash, flashOut: Object.create(null) as ReadState['flashOut'], createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true })
   state.flashRead.clear()
   return headers
 }
@@ -124,7 +127,7 @@ export function clearHeaders(config: Config, state: ReadState): SessionHeaders {
     state.transport === 'header' && config.header
       ? [[config.header.response, '']]
       : expireCookies(state.present, config.cookie).map((line) => ['set-cookie', line])
-  Object.assign(state, { present: [], base: EMPTY, flashIn: {}, flashOut: {}, passwordId: undefined, refused: undefined, settled: true })
+  Object.assign(state, { present: [], base: EMPTY, flashIn: {}, flashOut: Object.create(null) as ReadState['flashOut'], passwordId: undefined, refused: undefined, settled: true })
   state.flashRead.clear()
   return lines
 }

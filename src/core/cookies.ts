@@ -71,10 +71,12 @@ export function cookieConfig(name: unknown, options: CookieOptions = {}, chunk: 
   if (attributes.partitioned && !attributes.secure) {
     throw new TypeError('iron-fetch-session: cookieOptions.partitioned needs secure: true; browsers drop a Partitioned cookie without Secure.')
   }
-  if ((name.startsWith('__Secure-') || name.startsWith('__Host-')) && !attributes.secure) {
+  // Browsers match the prefixes in any case (__host- is __Host-), so the checks do too.
+  const lower = name.toLowerCase()
+  if ((lower.startsWith('__secure-') || lower.startsWith('__host-')) && !attributes.secure) {
     throw new TypeError(`iron-fetch-session: a cookie named ${name} needs secure: true (the ${name.slice(0, name.indexOf('-') + 1)} prefix); remove secure: false or rename the cookie.`)
   }
-  if (name.startsWith('__Host-') && (attributes.path !== '/' || attributes.domain !== undefined)) {
+  if (lower.startsWith('__host-') && (attributes.path !== '/' || attributes.domain !== undefined)) {
     throw new TypeError(`iron-fetch-session: a cookie named ${name} needs path '/' and no domain (the __Host- prefix); remove cookieOptions.path and cookieOptions.domain, or use the __Secure- prefix.`)
   }
   const maxChunks = chunk === true ? DEFAULT_MAX_CHUNKS : chunk === false ? 1 : chunk

@@ -38,8 +38,12 @@ export interface SessionOptions<Data = Record<string, unknown>> {
   chunk?: boolean | number
   /** Validates data read from the cookie and data about to be sealed. */
   schema?: StandardSchemaV1<unknown, Data>
-  /** Also carry the seal in this request header (`authorization` means `Bearer <seal>`), for clients without cookies. */
-  header?: string
+  /**
+   * Also carry the seal in this request header (`authorization` means `Bearer <seal>`), for clients
+   * without cookies. A request that carries the header (empty, to start) is answered in it; with
+   * `{ name, firstContact: true }` a new session is also offered in it to a client that sent neither.
+   */
+  header?: string | { name: string; firstContact?: boolean }
   /** Decrypted seals kept so a repeat request does no crypto. Default 4096 entries; 0 or false turns it off. */
   cache?: number | false
   /** Told why a cookie was refused; the session then reads as empty. */
@@ -55,7 +59,7 @@ export interface Config {
   maxLifetime: number | undefined
   schema: StandardSchemaV1 | undefined
   /** Lower-case request header name, and whether it holds `Bearer <seal>`. */
-  header: { request: string; response: string; bearer: boolean } | undefined
+  header: { request: string; response: string; bearer: boolean; firstContact: boolean } | undefined
   cacheSize: number
   onUnsealError: SessionOptions['onUnsealError']
 }
@@ -104,12 +108,15 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
 
   let header: Config['header']
   if (options.header !== undefined) {
-    if (typeof options.header !== 'string' || !HEADER_NAME.test(options.header) || options.header.toLowerCase() === 'cookie') {
-      throw new TypeError(`iron-fetch-session: header ${JSON.stringify(options.header)} is not a usable header name. Use 'authorization' or a name such as 'x-session'.`)
+    const given = options.header
+    const { name, firstContact = false } = typeof given === 'string' ? { name: given } : given !== null && typeof given === 'object' ? given : { name: given }
+    if (typeof name !== 'string' || !HEADER_NAME.test(name) || name.toLowerCase() === 'cookie') {
+      throw new TypeError(`iron-fetch-session: header ${JSON.stringify(name)} is not a usable header name. Use 'authorization' or a name such as 'x-session'.`)
     }
-    const request = options.header.toLowerCase()
+    if (typeof firstContact !== 'boolean') throw new TypeError('iron-fetch-session: header.firstContact must be true or false.')
+    const request = name.toLowerCase()
     const bearer = request === 'authorization'
-    header = { request, response: bearer ? AUTHORIZATION_RESPONSE_HEADER : request, bearer }
+    header = { request, response: bearer ? AUTHORIZATION_RESPONSE_HEADER : request, bearer, firstContact }
   }
 
   const cache = options.cache ?? DEFAULT_CACHE_SIZE

@@ -45,11 +45,19 @@ export const MAX_SEAL_LENGTH = 64 * 1024
 /** Sealing salts are reused this long; a new pair then costs one derivation. */
 const SEAL_SALT_SECONDS = 3600
 /** Derived keys kept across all passwords; salts in forged seals are chosen by their sender. */
-const DERIVED_KEY_CACHE = 4096
+/** Derived keys kept per password: each password has its own share, so one tenant's forged seals never evict another's keys. */
+const DERIVED_KEYS_PER_PASSWORD = 2048
 
 const PREFIX = 'Fe26.2'
 const SUFFIX = '~2' // iron-session's version marker, outside the MAC; iron-session 8 wants it
 const EXPIRATION = /^[1-9]\d*$/
+/** iron writes salts as lowercase hex (256 bits: 64 characters); anything else is refused before it reaches a key. */
+const SALT = /^[0-9a-f]{1,128}$/
+/** AES-256-CBC's 16-byte IV and HMAC-SHA256's 32-byte MAC, in unpadded base64url. */
+const IV_CHARS = 22
+const MAC_CHARS = 43
+/** Password ids as iron-session writes them: 0, 1, 2, … with no sign, leading zero or fraction, and safe integers. */
+const PASSWORD_ID = /^(0|[1-9]\d{0,15})$/
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 const subtle = globalThis.crypto.subtle
@@ -77,12 +85,13 @@ export function normalizePasswords(password: unknown, option = 'password'): Pass
   const byId = new Map<string, SecretKeys>()
   let sealId = -1
   for (const [id, secret] of Object.entries(password)) {
-    if (!/^\d+$/.test(id)) {
+    // '01' and '1' would both be id 1 (and two ids past 2^53 one id): refused rather than merged silently.
+    if (!PASSWORD_ID.test(id) || !Number.isSafeInteger(Number(id))) {
       throw new TypeError(
-        `iron-fetch-session: ${option} ids must be non-negative integers, got ${JSON.stringify(id)}. Use { 2: newPassword, 1: oldPassword }.`,
+        `iron-fetch-session: ${option} ids must be whole numbers written plainly (0, 1, 2, … with no leading zero, at most ${Number.MAX_SAFE_INTEGER}), got ${JSON.stringify(id)}. Use { 2: newPassword, 1: oldPassword }.`,
       )
     }
-    byId.set(String(Number(id)), checkedSecret(secret, `${option}[${id}]`))
+    byId.set(id, checkedSecret(secret, `${option}[${id}]`))
     sealId = Math.max(sealId, Number(id))
   }
   if (sealId < 0) {
@@ -112,19 +121,24 @@ interface SealingKeys {
   until: number
 }
 
-const derivedKeys = new Lru<string, Promise<CryptoKey>>(DERIVED_KEY_CACHE)
 const secretKeys = new Lru<string, SecretKeys>(64)
-let nextSecretId = 0
+/** Every SecretKeys made, for derivedKeyCount(); weakly, so an evicted one can go. */
+const allSecretKeys = new Set<WeakRef<SecretKeys>>()
 
 /** Derived keys of one password, shared by every codec that uses that password. */
 export class SecretKeys {
-  readonly #id = nextSecretId++
   readonly #base: Promise<CryptoKey>
+  readonly #derived = new Lru<string, Promise<CryptoKey>>(DERIVED_KEYS_PER_PASSWORD)
   #current: SealingKeys | undefined
   #renewing: Promise<SealingKeys> | undefined
 
   private constructor(secret: string) {
     this.#base = subtle.importKey('raw', encoder.encode(secret), 'PBKDF2', false, ['deriveKey'])
+    allSecretKeys.add(new WeakRef(this))
+  }
+
+  get derivedCount(): number {
+    return this.#derived.size
   }
 
   static for(secret: string): SecretKeys {
@@ -138,8 +152,9 @@ export class SecretKeys {
     // Most seals read were made here with the current salts: skip the cache lookup.
     const current = this.#current
     if (current && salt === (kind === 'enc' ? current.encSalt : current.macSalt)) return kind === 'enc' ? current.enc : current.mac
-    const cacheKey = `${this.#id}*${kind}*${salt}`
-    let key = derivedKeys.get(cacheKey)
+    const cacheKey = `${kind}*${salt}`
+    const derived = this.#derived
+    let key = derived.get(cacheKey)
     if (!key) {
       key = this.#base.then((base) =>
         subtle.deriveKey(
@@ -150,8 +165,8 @@ export class SecretKeys {
           kind === 'enc' ? ['encrypt', 'decrypt'] : ['sign', 'verify'],
         ),
       )
-      derivedKeys.set(cacheKey, key)
-      key.catch(() => derivedKeys.delete(cacheKey))
+      derived.set(cacheKey, key)
+      key.catch(() => derived.delete(cacheKey))
     }
     return key
   }
@@ -174,7 +189,13 @@ export class SecretKeys {
 
 /** For tests and the memory benchmark: how many derived keys are held. */
 export function derivedKeyCount(): number {
-  return derivedKeys.size
+  let count = 0
+  for (const ref of allSecretKeys) {
+    const keys = ref.deref()
+    if (keys) count += keys.derivedCount
+    else allSecretKeys.delete(ref)
+  }
+  return count
 }
 
 function randomHex(bytes: number): string {
@@ -222,6 +243,9 @@ export async function unseal(passwords: Passwords, value: string, now = Date.now
   const [prefix, id, encSalt, ivText, encryptedText, expiration, macSalt, macText] = parts as [string, string, string, string, string, string, string, string]
   if (prefix !== PREFIX) throw new UnsealError('invalid', `wrong seal prefix, expected ${PREFIX}`)
   if (expiration !== '' && !EXPIRATION.test(expiration)) throw new UnsealError('invalid', 'malformed expiration')
+  // Checked before any key is looked up or derived: a salt becomes part of a cached key.
+  if (!SALT.test(encSalt) || !SALT.test(macSalt)) throw new UnsealError('invalid', 'a salt is not iron\'s hex of at most 128 characters')
+  if (ivText.length !== IV_CHARS || macText.length !== MAC_CHARS) throw new UnsealError('invalid', 'the IV or the MAC has the wrong length')
   const keys = passwords.byId.get(id)
   if (!keys) throw new UnsealError('unknown-password', `no password with id ${JSON.stringify(id)}`)
   const mac = fromBase64Url(macText)
@@ -344,44 +368,6 @@ function findNonJson(value: unknown, path: string, ancestors: Set<object>): stri
     ancestors.delete(object)
   }
   return undefined
-}
-
-// ---------------------------------------------------------------- iron-session's helpers
-
-export interface SealDataOptions {
-  password: Password
-  /** Seconds; default 14 days; 0 means no expiration. */
-  ttl?: number
-}
-
-export interface UnsealDataOptions extends SealDataOptions {
-  onUnsealError?: (reason: UnsealReason, error: unknown) => void
-}
-
-/** sealData and unsealData take the password on every call; validate each distinct one once. */
-const passwordsSeen = new Lru<string, Passwords>(64)
-function passwordsOf(password: Password): Passwords {
-  const key = typeof password === 'string' ? password : JSON.stringify(password)
-  let passwords = passwordsSeen.get(key)
-  if (!passwords) passwordsSeen.set(key, (passwords = normalizePasswords(password)))
-  return passwords
-}
-
-/** iron-session's `sealData`: seals any JSON value, for magic links and the like. */
-export async function sealData(data: unknown, { password, ttl = FOURTEEN_DAYS }: SealDataOptions): Promise<string> {
-  checkTtl(ttl, 'ttl')
-  return seal(passwordsOf(password), data, ttl)
-}
-
-/** iron-session's `unsealData`: the data, or `{}` for a seal that is refused (see onUnsealError). */
-export async function unsealData<T = Record<string, unknown>>(value: string, { password, onUnsealError }: UnsealDataOptions): Promise<T> {
-  const passwords = passwordsOf(password)
-  try {
-    return ((await unseal(passwords, value)).data ?? {}) as T
-  } catch (error) {
-    onUnsealError?.(error instanceof UnsealError ? error.reason : 'invalid', error)
-    return {} as T
-  }
 }
 
 export function checkTtl(ttl: unknown, option: string): asserts ttl is number {

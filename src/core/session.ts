@@ -13,8 +13,9 @@ import { readSealCookies } from './cookies.ts'
 import { cloneJson } from './json.ts'
 import type { Config, StandardSchemaV1, UnsealErrorReason } from './options.ts'
 import { SKEW_SECONDS, unseal, UnsealError } from './seal.ts'
+import { isToken, RESERVED_KEY } from './tokens.ts'
 
-export const RESERVED_KEY = '__ifs'
+export { RESERVED_KEY }
 
 /** The base of a session with no data. Frozen: bases are shared and never changed. */
 export const EMPTY: Record<string, unknown> = Object.freeze({})
@@ -113,10 +114,10 @@ class RefusedError extends Error {
 export async function readSession(config: Config, cache: UnsealCache | undefined, request: Request): Promise<Session & { [STATE]: ReadState }> {
   const now = Date.now()
   const { seal, transport, present, oversized } = findSeal(config, request)
-  if (oversized) return refuse(config, [], new RefusedError('invalid', 'the Cookie header is over 64 KiB and was not read'))
+  if (oversized) return refuse(config, undefined, [], new RefusedError('invalid', 'the Cookie header is over 64 KiB and was not read'))
   if (seal === undefined) {
     // Chunks without their first part are debris of an older session: refuse, so commit clears them.
-    return present.length > 0 ? refuse(config, present, new RefusedError('invalid', 'session cookie chunks without chunk 0')) : createSession(newState(now, transport, present))
+    return present.length > 0 ? refuse(config, undefined, present, new RefusedError('invalid', 'session cookie chunks without chunk 0')) : createSession(newState(now, transport, present))
   }
   try {
     let entry = cachedEntry(cache, seal)
@@ -134,15 +135,20 @@ export async function readSession(config: Config, cache: UnsealCache | undefined
     return createSession(state, entry.expiresAt)
   } catch (error) {
     const refused = error instanceof UnsealError || error instanceof RefusedError ? error : new RefusedError('invalid', String(error))
-    return refuse(config, transport === 'cookie' ? present : [], refused)
+    return refuse(config, transport, transport === 'cookie' ? present : [], refused)
   }
 }
 
+const BEARER = /^Bearer(?: +(\S*))? *$/i
+
 function findSeal(config: Config, request: Request): { seal: string | undefined; transport: ReadState['transport']; present: string[]; oversized?: true } {
   if (config.header) {
+    // A client that sends the header, even empty, keeps its session there and is answered there;
+    // for Authorization, only the Bearer scheme (another scheme is the app's own business).
     const value = request.headers.get(config.header.request)
-    const seal = value && config.header.bearer ? /^Bearer +(\S+)$/i.exec(value)?.[1] : value
-    if (seal) return { seal, transport: 'header', present: [] }
+    const bearer = value && config.header.bearer ? BEARER.exec(value) : undefined
+    if (value === '' || (value !== null && !config.header.bearer)) return { seal: value || undefined, transport: 'header', present: [] }
+    if (bearer) return { seal: bearer[1] || undefined, transport: 'header', present: [] }
   }
   const found = readSealCookies(request.headers.get('cookie'), config.cookie)
   return { ...found, transport: found.seal === undefined ? undefined : 'cookie' }
@@ -155,15 +161,43 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
     throw new RefusedError('invalid-data', 'the sealed payload is not an object')
   }
   const payload = data as Record<string, unknown>
-  const meta = payload[RESERVED_KEY] as { created?: unknown; sealed?: unknown; flash?: unknown } | undefined
+  if (isToken(payload)) throw new RefusedError('invalid', 'the seal is a sealData token, not a session')
+  const meta = bookkeeping(payload[RESERVED_KEY], now)
   delete payload[RESERVED_KEY]
   const sealedFromTtl = expiresAt === undefined ? undefined : expiresAt - config.ttl * 1000
-  const createdAt = typeof meta?.created === 'number' ? meta.created : (sealedFromTtl ?? now)
-  const sealedAt = typeof meta?.sealed === 'number' ? meta.sealed : (sealedFromTtl ?? createdAt)
-  const flash = meta?.flash !== null && typeof meta?.flash === 'object' ? meta.flash : undefined
+  if (meta?.created === undefined && sealedFromTtl === undefined && config.maxLifetime !== undefined) {
+    // A ttl-0 seal from iron-session or sealData says neither when it was made nor when it ends.
+    throw new RefusedError('expired', 'the seal has no expiry and no creation time, so maxLifetime cannot be enforced')
+  }
+  const createdAt = meta?.created ?? sealedFromTtl ?? now
+  const sealedAt = meta?.sealed ?? sealedFromTtl ?? createdAt
+  const flash = meta?.flash
   // Without a schema the payload is fresh from JSON.parse; a schema's output may hold anything, so it is made JSON.
   const pristine = config.schema ? (JSON.parse(JSON.stringify(await validate(config.schema, payload, 'read'))) as Record<string, unknown>) : payload
   return { seal, data: pristine, flashJson: flash && JSON.stringify(flash), createdAt, sealedAt, passwordId, expiresAt }
+}
+
+interface Bookkeeping {
+  created?: number
+  sealed?: number
+  flash?: Record<string, unknown>
+}
+
+/** The payload's `__ifs`, checked: times are finite and not in the future (past the clock skew), flash is an object. */
+function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
+  if (meta === undefined) return undefined
+  if (meta === null || typeof meta !== 'object') throw new RefusedError('invalid', `the seal's ${RESERVED_KEY} is not an object`)
+  const { created, sealed, flash } = meta as { created?: unknown; sealed?: unknown; flash?: unknown }
+  const latest = now + SKEW_SECONDS * 1000
+  for (const time of [created, sealed]) {
+    if (time !== undefined && (typeof time !== 'number' || !Number.isFinite(time) || time > latest)) {
+      throw new RefusedError('invalid', `the seal's ${RESERVED_KEY} holds a time that is not a past moment`)
+    }
+  }
+  if (flash !== undefined && (flash === null || typeof flash !== 'object' || Array.isArray(flash))) {
+    throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.flash is not an object`)
+  }
+  return { ...(created !== undefined && { created: created as number }), ...(sealed !== undefined && { sealed: sealed as number }), ...(flash !== undefined && { flash: flash as Record<string, unknown> }) }
 }
 
 /** Expiry is checked on every read, cache hits included: the seal's own, then maxLifetime's. */
@@ -192,9 +226,10 @@ export async function validate(schema: StandardSchemaV1, value: unknown, when: '
   throw new TypeError(`iron-fetch-session: the session data does not match the schema, so it was not saved: ${issues}.`)
 }
 
-function refuse(config: Config, present: string[], error: UnsealError | RefusedError): Session & { [STATE]: ReadState } {
+function refuse(config: Config, transport: ReadState['transport'], present: string[], error: UnsealError | RefusedError): Session & { [STATE]: ReadState } {
   config.onUnsealError?.(error.reason, error)
-  return createSession({ ...newState(Date.now(), undefined, present), refused: error.reason })
+  // A refused header seal is answered in the header (empty, after the refusal), never with a cookie.
+  return createSession({ ...newState(Date.now(), transport === 'header' ? 'header' : undefined, present), refused: error.reason })
 }
 
 function newState(now: number, transport: ReadState['transport'], present: string[]): ReadState {
@@ -205,7 +240,7 @@ function newState(now: number, transport: ReadState['transport'], present: strin
     data: undefined,
     flashIn: {},
     flashRead: new Set(),
-    flashOut: {},
+    flashOut: Object.create(null) as FlashValues,
     createdAt: now,
     sealedAt: undefined,
     passwordId: undefined,
@@ -268,7 +303,7 @@ class RequestSession implements Session {
 
   getFlash(key: string): unknown {
     const state = this[STATE]
-    if (!(key in state.flashIn)) return undefined
+    if (!Object.hasOwn(state.flashIn, key)) return undefined
     state.flashRead.add(key)
     return state.flashIn[key]
   }
