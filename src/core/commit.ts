@@ -7,6 +7,7 @@ import { cookieMaxAge, expireCookies, liveCookieNames, writeSealCookies } from '
 import type { Config } from './options.ts'
 import { seal, stringifyJson } from './seal.ts'
 import { sameJson } from './json.ts'
+import { warnPlainHttp } from './dev-warnings.ts'
 import { cacheEntry, EMPTY, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
 
 /** Header lines to append: `set-cookie` lines, and the header transport's seal ('' tells the client to drop it). */
@@ -83,9 +84,10 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const headers: SessionHeaders = []
   if (state.transport !== 'header') {
     // Throws SessionTooLargeError here, before any header is set.
-    const lines = writeSealCookies(value, cookieMaxAge(ttl), state.present, config.cookie)
+    const lines = writeSealCookies(value, config.cookie.persistent ? cookieMaxAge(ttl) : undefined, state.present, config.cookie)
     for (const line of lines) headers.push(['set-cookie', line])
     state.present = liveCookieNames(lines)
+    if (state.insecureHost && config.plainHttp && !config.plainHttp.warned) warnPlainHttp(config.plainHttp, state.insecureHost, config.cookie.name)
   }
   // The seal goes in the header only to a client that sent the header: a browser's scripts could read it
   // there, defeating HttpOnly. A new session is offered both ways only when the app opted in.

@@ -6,6 +6,7 @@
  */
 import { parseCookie, parseSetCookie, stringifySetCookie } from 'cookie'
 import { SKEW_SECONDS } from './seal.ts'
+import { checkKeys } from './strict.ts'
 
 export type SameSite = 'lax' | 'strict' | 'none'
 
@@ -27,7 +28,11 @@ export interface CookieConfig {
   maxChunks: number
   /** The whole cookie's name, then every chunk name read: at least iron-session's 4, so its cookies stay readable. */
   names: readonly string[]
+  /** False for a browser-session cookie: no Max-Age. */
+  persistent: boolean
 }
+
+const KNOWN_ATTRIBUTES = ['domain', 'path', 'secure', 'httpOnly', 'sameSite', 'partitioned', 'priority'] as const
 
 /** A longer Cookie header is not parsed at all (and reads as a refused session): no browser sends one. */
 export const MAX_COOKIE_HEADER = 64 * 1024
@@ -54,12 +59,21 @@ export class SessionTooLargeError extends Error {
 }
 
 /** Validates the cookie name, attributes and chunk limit once; messages say what to change. */
-export function cookieConfig(name: unknown, options: CookieOptions = {}, chunk: boolean | number = false): CookieConfig {
+export function cookieConfig(name: unknown, options: CookieOptions = {}, chunk: boolean | number = false, persistent = true): CookieConfig {
   if (typeof name !== 'string' || !TOKEN.test(name)) {
     throw new TypeError(
       `iron-fetch-session: cookieName ${JSON.stringify(name)} is not a valid cookie name. Use letters, digits and ${"!#$%&'*+-.^_`|~"} only, for example "session".`,
     )
   }
+  if (options === null || typeof options !== 'object') throw new TypeError('iron-fetch-session: cookieOptions must be an object of cookie attributes, such as { domain, path, secure }.')
+  for (const lifetime of ['maxAge', 'expires'] as const) {
+    if (lifetime in options) {
+      throw new TypeError(
+        `iron-fetch-session: cookieOptions.${lifetime} is not an option here: the cookie's Max-Age follows ttl (ttl − 60 s), so the browser and the seal agree. Set ttl (seconds) instead, or persistentCookie: false for a cookie that ends when the browser closes.`,
+      )
+    }
+  }
+  checkKeys(options, KNOWN_ATTRIBUTES, 'cookie attribute')
   const attributes: CookieOptions = { httpOnly: true, secure: true, sameSite: 'lax', path: '/', ...withoutUndefined(options) }
   const sameSite = attributes.sameSite
   if (sameSite !== 'lax' && sameSite !== 'strict' && sameSite !== 'none') {
@@ -93,7 +107,7 @@ export function cookieConfig(name: unknown, options: CookieOptions = {}, chunk: 
   }
   const readChunks = Math.max(maxChunks, DEFAULT_MAX_CHUNKS)
   const names = [name, ...Array.from({ length: readChunks }, (_, i) => `${name}.${i}`)]
-  return { name, attributes, maxChunks, names }
+  return { name, attributes, maxChunks, names, persistent }
 }
 
 /** The cookie's Max-Age for a seal's ttl: a minute short, so the browser drops it before the server would refuse it. */
@@ -134,8 +148,8 @@ export function readSealCookies(cookieHeader: string | null, config: CookieConfi
  * fewest chunks, and expiries for whatever the request carried that is now stale.
  * Throws SessionTooLargeError, before anything is returned, when it cannot fit.
  */
-export function writeSealCookies(seal: string, maxAge: number, present: readonly string[], config: CookieConfig): string[] {
-  const attributes = { ...config.attributes, maxAge }
+export function writeSealCookies(seal: string, maxAge: number | undefined, present: readonly string[], config: CookieConfig): string[] {
+  const attributes = maxAge === undefined ? config.attributes : { ...config.attributes, maxAge }
   const whole = stringifySetCookie(config.name, seal, attributes)
   const wholeBytes = encoder.encode(whole).length
   if (wholeBytes <= MAX_COOKIE_BYTES) {

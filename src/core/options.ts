@@ -4,6 +4,8 @@
  */
 import { cookieConfig, type CookieConfig, type CookieOptions } from './cookies.ts'
 import { checkTtl, FOURTEEN_DAYS, normalizePasswords, type Password, type Passwords } from './seal.ts'
+import { checkKeys } from './strict.ts'
+import { plainHttpWarning, type PlainHttpWarning } from './dev-warnings.ts'
 
 /** Why a session cookie was refused: the seal's reasons, plus data a schema rejected. */
 export type UnsealErrorReason = 'invalid' | 'expired' | 'unknown-password' | 'invalid-data'
@@ -34,6 +36,11 @@ export interface SessionOptions<Data = Record<string, unknown>> {
   maxLifetime?: number
   /** Cookie attributes over the defaults HttpOnly, Secure, SameSite=Lax, Path=/. */
   cookieOptions?: CookieOptions
+  /**
+   * `false`: a browser-session cookie, with no Max-Age, which the browser drops when it closes.
+   * The seal still expires after ttl on the server. Default true (Max-Age follows ttl).
+   */
+  persistentCookie?: boolean
   /** Split a large session across cookies: `true` for up to 4 (iron-session's), or a number up to 10. */
   chunk?: boolean | number
   /** Validates data read from the cookie and data about to be sealed. */
@@ -62,7 +69,12 @@ export interface Config {
   header: { request: string; response: string; bearer: boolean; firstContact: boolean } | undefined
   cacheSize: number
   onUnsealError: SessionOptions['onUnsealError']
+  /** Development only: warn once when a Secure cookie answers plain http. */
+  plainHttp: PlainHttpWarning | undefined
 }
+
+/** Every option createSessions knows: any other key is a mistake, refused at setup. */
+const KNOWN_OPTIONS = ['password', 'cookieName', 'ttl', 'rolling', 'maxLifetime', 'cookieOptions', 'persistentCookie', 'chunk', 'schema', 'header', 'cache', 'onUnsealError'] as const
 
 export const DEFAULT_CACHE_SIZE = 4096
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -73,8 +85,11 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('iron-fetch-session: options are missing. Pass at least { password }.')
   }
+  checkKeys(options, KNOWN_OPTIONS, 'option')
   const passwords = normalizePasswords(options.password)
-  const cookie = cookieConfig(options.cookieName ?? 'session', options.cookieOptions, options.chunk ?? false)
+  const persistent = options.persistentCookie ?? true
+  if (typeof persistent !== 'boolean') throw new TypeError('iron-fetch-session: persistentCookie must be true or false (false: a browser-session cookie, with no Max-Age).')
+  const cookie = cookieConfig(options.cookieName ?? 'session', options.cookieOptions, options.chunk ?? false, persistent)
   const ttl = options.ttl ?? FOURTEEN_DAYS
   checkTtl(ttl, 'ttl')
 
@@ -128,5 +143,5 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
     throw new TypeError('iron-fetch-session: onUnsealError must be a function (reason, error) => void.')
   }
 
-  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError }
+  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, plainHttp: plainHttpWarning(cookie.attributes.secure) }
 }

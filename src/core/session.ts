@@ -14,6 +14,7 @@ import { cloneJson } from './json.ts'
 import type { Config, StandardSchemaV1, UnsealErrorReason } from './options.ts'
 import { SKEW_SECONDS, unseal, UnsealError } from './seal.ts'
 import { isToken, RESERVED_KEY } from './tokens.ts'
+import { insecureHost } from './dev-warnings.ts'
 
 export { RESERVED_KEY }
 
@@ -64,6 +65,8 @@ export interface ReadState {
   destroyed: boolean
   /** A commit has already brought the client up to date (with a destroy, if there was one). */
   settled: boolean
+  /** Development only: the host of a plain-http request that a Secure cookie cannot reach. */
+  insecureHost?: string | undefined
 }
 
 export const STATE = Symbol('iron-fetch-session state')
@@ -111,7 +114,14 @@ class RefusedError extends Error {
   }
 }
 
-export async function readSession(config: Config, cache: UnsealCache | undefined, request: Request): Promise<Session & { [STATE]: ReadState }> {
+export function readSession(config: Config, cache: UnsealCache | undefined, request: Request): Promise<Session & { [STATE]: ReadState }> {
+  const reading = readRequest(config, cache, request)
+  // Development only (and only until it has warned): production reads take no extra step.
+  if (!config.plainHttp || config.plainHttp.warned) return reading
+  return reading.then((session) => ((session[STATE].insecureHost = insecureHost(request)), session))
+}
+
+async function readRequest(config: Config, cache: UnsealCache | undefined, request: Request): Promise<Session & { [STATE]: ReadState }> {
   const now = Date.now()
   const { seal, transport, present, oversized } = findSeal(config, request)
   if (oversized) return refuse(config, undefined, [], new RefusedError('invalid', 'the Cookie header is over 64 KiB and was not read'))

@@ -1,0 +1,31 @@
+/**
+ * A warning for development only. A browser drops a `Secure` cookie set in
+ * answer to plain http, except from localhost, so a session that "never sticks"
+ * on a LAN address or a container's hostname is a silent failure without it.
+ */
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** Armed for a Secure cookie outside production (NODE_ENV, where the runtime has one); fires once. */
+export interface PlainHttpWarning {
+  warned: boolean
+}
+
+export function plainHttpWarning(secure: boolean | undefined): PlainHttpWarning | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+  return secure && env && env.NODE_ENV !== 'production' ? { warned: false } : undefined
+}
+
+/** The request's host when it came over plain http from a host a browser will not send a Secure cookie to. */
+export function insecureHost(request: Request): string | undefined {
+  if (!request.url.startsWith('http:') || request.headers.get('x-forwarded-proto') === 'https') return undefined
+  const { hostname } = new URL(request.url)
+  return LOCAL_HOSTS.has(hostname) || hostname.endsWith('.localhost') ? undefined : hostname
+}
+
+export function warnPlainHttp(warning: PlainHttpWarning, host: string, cookieName: string): void {
+  warning.warned = true
+  console.warn(
+    `iron-fetch-session: the session cookie ${cookieName} is Secure, but this response answers a plain-http request to ${host}: the browser will drop the cookie, so the session never sticks. Serve over https, open the app on localhost, or set cookieOptions.secure to false in development only. (Shown once; not shown when NODE_ENV is production.)`,
+  )
+}
