@@ -7,8 +7,10 @@
  * test fails rather than skips. The example imports 'iron-fetch-session/hono',
  * which is dist/: `npm test` builds first.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -22,6 +24,11 @@ let server: ServerType | undefined
 let browser: Browser | undefined
 let context: BrowserContext | undefined
 let base = ''
+/** Screenshots of the demo, for a person to look at: the folder is printed. */
+const shots = mkdtempSync(join(tmpdir(), 'iron-fetch-session-demo-'))
+const screenshot = async (page: Page, name: string) => {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, timeout: WAIT })
+}
 
 beforeAll(async () => {
   const app = createApp({ password })
@@ -43,6 +50,7 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
+  console.log(`examples/hono screenshots: ${shots}`)
   await context?.close().catch(() => {})
   await browser?.close().catch(() => {})
   if (server) {
@@ -95,6 +103,14 @@ describe('examples/hono in Chromium', () => {
     expect(await notice(page)).toBe('Welcome, Demo User! You are signed in.')
     expect(await text(page, '#visits')).toBe('1')
 
+    // The panel shows the session as the server read it: state, cookie sizes, times, decrypted data.
+    expect(await text(page, '#session-state')).toMatch(/^This request carried a session cookie\. The server checked its signature and expiry/)
+    expect(await text(page, '#session-cookie-sizes tbody')).toMatch(/^session\s*\d{3} of 4,096 bytes$/)
+    expect(await text(page, '#created-at')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/)
+    expect(await text(page, '#expires-at')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/)
+    expect(JSON.parse((await text(page, '#session-data')) ?? '')).toEqual({ user: { username: 'demo', name: 'Demo User' }, visits: 1 })
+    await screenshot(page, '1-signed-in')
+
     // The session cookie is HttpOnly: in the jar, invisible to scripts.
     const cookie = (await jar()).get('session')
     expect(cookie, 'a session cookie in the jar').toBeDefined()
@@ -116,7 +132,9 @@ describe('examples/hono in Chromium', () => {
     expect(await text(page, '#cart-count')).toBe('50 items')
     expect(await notice(page)).toBe('Added 50 items to your cart.')
     expect(await names()).toEqual(['session.0', 'session.1'])
-    expect(await text(page, '#session-cookies')).toBe('session.0, session.1')
+    const sizes = await page.locator('#session-cookie-sizes tbody tr').evaluateAll((rows) => rows.map((row) => [...(row as HTMLTableRowElement).cells].map((cell) => cell.textContent?.trim()).join(' ')))
+    expect(sizes).toEqual([expect.stringMatching(/^session\.0 4,0\d\d of 4,096 bytes$/), expect.stringMatching(/^session\.1 [\d,]+ of 4,096 bytes$/)])
+    await screenshot(page, '2-chunked-cart')
     const chunks = [...(await jar()).values()]
     expect(chunks.every((chunk) => chunk.httpOnly)).toBe(true)
     expect(chunks.reduce((bytes, chunk) => bytes + chunk.value.length, 0)).toBeGreaterThan(4096)
@@ -157,6 +175,32 @@ describe('examples/hono in Chromium', () => {
     await page.reload({ timeout: WAIT })
     expect(await notice(page)).toBeUndefined()
     expect(await names()).toEqual([])
+    expect(await text(page, '#session-state')).toMatch(/^No session cookie came with this request/)
     await page.close()
   }, 90_000)
+
+  it('the tamper button changes the cookie in the browser; the next page shows the refusal and starts over', async () => {
+    if (!browser) throw new Error(`Chromium is not installed at ${CHROMIUM}: \`apt-get install -y chromium\`.`)
+    const fresh = await browser.newContext()
+    fresh.setDefaultTimeout(WAIT)
+    const page = await fresh.newPage()
+    await page.goto(`${base}/`, { timeout: WAIT })
+    expect(await page.getByRole('button', { name: 'Tamper with the cookie' }).isDisabled()).toBe(true) // nothing to tamper with yet
+    await page.getByLabel('Username').fill('demo')
+    await page.getByLabel('Password').fill('demo')
+    await submit(page, 'Sign in')
+    const before = (await fresh.cookies(base)).find((cookie) => cookie.name === 'session')?.value
+
+    await submit(page, 'Tamper with the cookie')
+    expect(await text(page, '#unseal-error')).toBe('invalid')
+    expect(await text(page, '#session-state')).toMatch(/^The cookie your browser sent was refused: it had been changed, or sealed with another password/)
+    expect(await page.locator('#user').count()).toBe(0) // signed out: nothing in the changed cookie was trusted
+    expect(JSON.parse((await text(page, '#session-data')) ?? '')).toEqual({})
+    await screenshot(page, '3-tampered')
+    // The refused cookie was cleared by that response; the original one is not back either.
+    const after = (await fresh.cookies(base)).map((cookie) => cookie.value)
+    expect(after).not.toContain(before)
+    expect(after).toEqual([])
+    await fresh.close()
+  }, 60_000)
 })

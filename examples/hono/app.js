@@ -7,6 +7,7 @@
  */
 import { Hono } from 'hono'
 import { csrf } from 'hono/csrf'
+import { getCookie, setCookie } from 'hono/cookie'
 import { html } from 'hono/html'
 import { ironSession } from 'iron-fetch-session/hono'
 
@@ -42,6 +43,9 @@ function product(n) {
  */
 export function createApp({ password, secure = process.env.NODE_ENV === 'production' }) {
   const app = new Hono()
+  // __Host-: the browser accepts the cookie only from this host, Secure, with Path=/ and no Domain,
+  // so no sibling subdomain can set or shadow it (SECURITY.md). It needs Secure, hence production only.
+  const cookieName = secure ? '__Host-session' : 'session'
 
   // Form posts must come from this origin (Origin / Sec-Fetch-Site). Before the session,
   // so a refused request never reads or writes it. SameSite=Lax already keeps the cookie
@@ -57,9 +61,7 @@ export function createApp({ password, secure = process.env.NODE_ENV === 'product
       // drops it when the app is opened over http by another name (a LAN IP, a container's
       // hostname). In production the app is served over https, so the cookie must be Secure.
       cookieOptions: { secure },
-      // __Host-: the browser accepts the cookie only from this host, Secure, with Path=/ and no Domain,
-      // so no sibling subdomain can set or shadow it (SECURITY.md). It needs Secure, hence production only.
-      cookieName: secure ? '__Host-session' : 'session',
+      cookieName,
       // The cart below outgrows one 4 KB cookie: split the seal across session.0, session.1, …
       chunk: true,
     }),
@@ -70,7 +72,21 @@ export function createApp({ password, secure = process.env.NODE_ENV === 'product
     const notice = session.getFlash('notice') // shown once: reading it removes it from the cookie
     const user = session.get('user')
     if (user) session.set('visits', (session.get('visits') ?? 0) + 1) // no cookie at all for visitors who are signed out
-    return c.html(page({ user, visits: session.get('visits') ?? 0, cart: session.get('cart') ?? [], notice, cookies: sessionCookieNames(c.req.header('cookie')) }))
+    const panel = { data: session.data, createdAt: session.createdAt, expiresAt: session.expiresAt, isNew: session.isNew, unsealError: session.unsealError, cookies: sessionCookies(c.req.header('cookie'), cookieName) }
+    return c.html(page({ user, visits: session.get('visits') ?? 0, cart: session.get('cart') ?? [], notice, panel }))
+  })
+
+  // For the demo only: change one character of the session cookie in the browser, as an attacker
+  // editing it would. The next page shows how the server answers: the MAC fails, the cookie is
+  // refused with a reason, and the visitor starts over with an empty session.
+  app.post('/tamper', (c) => {
+    const name = [cookieName, `${cookieName}.0`].find((candidate) => getCookie(c, candidate))
+    if (name) {
+      const value = getCookie(c, name)
+      const at = Math.floor(value.length / 2)
+      setCookie(c, name, value.slice(0, at) + (value[at] === 'A' ? 'B' : 'A') + value.slice(at + 1), { path: '/', httpOnly: true, sameSite: 'Lax', secure })
+    }
+    return c.redirect('/', 303)
   })
 
   // The session as JSON, read only: nothing changes, so no Set-Cookie. For API clients, and the load test.
@@ -154,19 +170,56 @@ function count(value, max) {
 
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`
 
-/** Names of this app's session cookies the request carried: `session` (`__Host-session` in production), or its chunks `.0`, `.1`, … */
-function sessionCookieNames(header = '') {
+/** This app's session cookies in the request, the whole one or its chunks `.0`, `.1`, …, with the bytes each takes. */
+function sessionCookies(header = '', cookieName) {
   return header
     .split(';')
-    .map((pair) => pair.split('=')[0].trim())
-    .filter((name) => /^(__Host-)?session(\.\d+)?$/.test(name))
-    .sort()
+    .map((pair) => pair.trim())
+    .filter((pair) => pair === cookieName || pair.startsWith(`${cookieName}=`) || pair.startsWith(`${cookieName}.`))
+    .map((pair) => ({ name: pair.slice(0, pair.indexOf('=')), bytes: new TextEncoder().encode(pair).length }))
+    .sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** Why the server refused the cookie, in plain words. */
+const REFUSALS = {
+  invalid: 'The cookie your browser sent was refused: it had been changed, or sealed with another password, so its signature (MAC) did not match. Nothing in it was decrypted or trusted; you start over as a new visitor, and the response clears it.',
+  expired: 'The cookie your browser sent had expired: the expiry sealed inside it has passed, whatever the browser thought. You start over as a new visitor.',
+  'unknown-password': 'The cookie your browser sent was sealed with a password this server no longer has. You start over as a new visitor.',
+  'invalid-data': 'The cookie opened, but its data did not have the shape this app expects, so it was refused.',
+}
+
+const when = (ms) => (ms === undefined ? 'not yet (nothing sealed)' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))
+const shown = (json) => (json.length > 1500 ? `${json.slice(0, 1500)}\n… (${json.length.toLocaleString('en')} characters in all)` : json)
+
+/** The session as the server sees it on this request: its state, the cookies, its times and its data. */
+function sessionPanel({ data, createdAt, expiresAt, isNew, unsealError, cookies }) {
+  const state = unsealError
+    ? REFUSALS[unsealError]
+    : isNew
+      ? 'No session cookie came with this request: you are a new visitor. Nothing is stored in your browser until the session has something to keep.'
+      : 'This request carried a session cookie. The server checked its signature and expiry with its password, then decrypted it: no database was asked.'
+  return html`
+    <section id="session-panel">
+      <h2>What the server sees</h2>
+      <p id="session-state" class="${unsealError ? 'error' : 'muted'}">${state}${unsealError ? html` <code id="unseal-error">${unsealError}</code>` : ''}</p>
+      <table id="session-cookie-sizes">
+        <thead><tr><th>Cookie sent by your browser</th><th>Size</th></tr></thead>
+        <tbody>${cookies.length
+          ? cookies.map(({ name, bytes }) => html`<tr><td><code>${name}</code></td><td>${bytes.toLocaleString('en')} of 4,096 bytes</td></tr>`)
+          : html`<tr><td colspan="2" class="muted">none</td></tr>`}</tbody>
+      </table>
+      <p>Created: <span id="created-at">${when(isNew ? undefined : createdAt)}</span> · Expires: <span id="expires-at">${when(expiresAt)}</span></p>
+      <p class="muted">The data, decrypted, after this request's changes:</p>
+      <pre id="session-data">${shown(JSON.stringify(data, null, 2))}</pre>
+      <form method="post" action="/tamper"><button ${cookies.length ? '' : 'disabled'}>Tamper with the cookie</button></form>
+      <p class="muted">The button changes one character of the cookie in your browser, as someone editing it would; the next page shows what the server makes of it.</p>
+    </section>`
 }
 
 const money = (cents) => `$${(cents / 100).toFixed(2)}`
 
 /** The whole page. `html` escapes every interpolated string, so user input cannot inject markup. */
-function page({ user, visits = 0, cart = [], notice, cookies = [], username = '', error }) {
+function page({ user, visits = 0, cart = [], notice, panel, username = '', error }) {
   const total = cart.reduce((sum, item) => sum + item.price, 0)
   return html`<!doctype html>
 <html lang="en">
@@ -184,6 +237,8 @@ function page({ user, visits = 0, cart = [], notice, cookies = [], username = ''
       button { font: inherit; padding: .3rem .8rem; cursor: pointer; }
       code, .muted { color: #555; } table { border-collapse: collapse; width: 100%; font-size: .9rem; }
       td, th { text-align: left; padding: .15rem .5rem .15rem 0; border-bottom: 1px solid #eee; }
+      #session-panel { margin-top: 2.5rem; border-top: 2px solid #ddd; }
+      pre { background: #f6f6f6; padding: .5rem; overflow-x: auto; font-size: .8rem; max-height: 20rem; }
     </style>
   </head>
   <body>
@@ -198,8 +253,7 @@ function page({ user, visits = 0, cart = [], notice, cookies = [], username = ''
     <h2>Cart</h2>
     <p>
       <strong id="cart-count">${plural(cart.length, 'item')}</strong>${cart.length ? html`, ${money(total)}` : ''}.
-      <span class="muted">This request carried the session in
-      <span id="session-cookies">${cookies.length ? cookies.join(', ') : 'no cookie'}</span>.</span>
+      <span class="muted">A big cart needs more than one 4 KB cookie: see the cookies below.</span>
     </p>
     <form method="post" action="/cart/add" class="inline"><input type="hidden" name="count" value="1" /><button>Add 1 item</button></form>
     <form method="post" action="/cart/add" class="inline"><input type="hidden" name="count" value="50" /><button>Add 50 items</button></form>
@@ -220,6 +274,7 @@ function page({ user, visits = 0, cart = [], notice, cookies = [], username = ''
       <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
       <button>Sign in</button>
     </form>`}
+    ${panel ? sessionPanel(panel) : ''}
   </body>
 </html>`
 }
