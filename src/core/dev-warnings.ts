@@ -12,8 +12,13 @@ export interface PlainHttpWarning {
 }
 
 export function plainHttpWarning(secure: boolean | undefined): PlainHttpWarning | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-  return secure && env && env.NODE_ENV !== 'production' ? { warned: false } : undefined
+  if (!secure) return undefined
+  try {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+    return env && env.NODE_ENV !== 'production' ? { warned: false } : undefined
+  } catch {
+    return undefined // Deno without --allow-env throws on reading the environment: no warning, no failure
+  }
 }
 
 /** The request's host when it came over plain http from a host a browser will not send a Secure cookie to. */
