@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -101,12 +101,21 @@ afterAll(async () => {
 })
 
 describe('the packed tarball', () => {
-  it('holds dist, README, LICENSE and package.json only', async () => {
+  it('holds dist, the src its source maps point at, README, LICENSE and package.json only', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball])
     const files = stdout.trim().split('\n')
-    expect(files.filter((file) => !file.startsWith('package/dist/'))).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/LICENSE']))
-    expect(files.filter((file) => !file.startsWith('package/dist/'))).toHaveLength(3)
+    const others = files.filter((file) => !file.startsWith('package/dist/') && !file.startsWith('package/src/'))
+    expect(others.sort()).toEqual(['package/LICENSE', 'package/README.md', 'package/package.json'])
     expect(files).toContain('package/dist/adapters/iron-session.d.ts')
+    // Stack traces and debuggers follow dist's source maps into src/: every file they name is shipped.
+    const maps = files.filter((file) => file.endsWith('.js.map'))
+    expect(maps.length).toBeGreaterThan(10)
+    for (const map of maps) {
+      const { stdout: json } = await run('tar', ['-xzOf', tarball, map])
+      for (const source of (JSON.parse(json) as { sources: string[] }).sources) {
+        expect(files, `${map} points at ${source}`).toContain(join(dirname(map), source))
+      }
+    }
   })
 
   it.each(['nodenext', 'bundler'] as const)('type-checks in a consumer project with moduleResolution %s', async (resolution) => {
