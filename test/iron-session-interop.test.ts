@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest'
 import { cookieHeaderFrom } from './helpers.js'
 import { sealData, unsealData } from '../src/index.js'
 import { cookieConfig, cookieMaxAge, readSealCookies, writeSealCookies } from '../src/core/cookies.js'
-import { normalizePasswords, seal, unseal } from '../src/core/seal.js'
+import { normalizePasswords } from '../src/core/passwords.js'
+import { seal, unseal } from '../src/core/seal.js'
 
 const password = 'a-test-password-of-at-least-32-characters'
 const passwordMap = { 1: password, 2: 'the-newer-password-of-32-characters-or-more' }
