@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 
 import { createSessions } from '../dist/index.js'
-import { derivedKeyCount } from '../dist/core/seal.js'
+import { derivedKeyCount } from '../dist/core/keys.js'
 
 const N = Number(process.argv[2] ?? 100_000)
 const CHECKPOINTS = 4 // measured after every N / 4 reads

@@ -3,11 +3,13 @@ import { parseSetCookie } from 'cookie'
 import fc from 'fast-check'
 import * as ironSession8 from 'iron-session-8'
 import * as ironSession9 from 'iron-session-9'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cookieHeaderFrom } from './helpers.js'
 import { sealData, unsealData } from '../src/index.js'
 import { cookieConfig, cookieMaxAge, readSealCookies, writeSealCookies } from '../src/core/cookies.js'
-import { normalizePasswords, seal, unseal } from '../src/core/seal.js'
+import { backendNames, cryptoBackend, useCryptoBackend } from '../src/core/crypto/choice.js'
+import { normalizePasswords } from '../src/core/passwords.js'
+import { seal, unseal } from '../src/core/seal.js'
 
 const password = 'a-test-password-of-at-least-32-characters'
 const passwordMap = { 1: password, 2: 'the-newer-password-of-32-characters-or-more' }
@@ -15,12 +17,22 @@ const json = (value: unknown) => JSON.parse(JSON.stringify(value))
 const sessionData = fc.dictionary(fc.string({ minLength: 1 }), fc.jsonValue(), { maxKeys: 6 })
 const tokenData = fc.dictionary(fc.string({ minLength: 1 }).filter((key) => key !== '__ifs'), fc.jsonValue(), { maxKeys: 6 })
 const url = 'https://app.example/'
+const chosen = cryptoBackend().name
 
+// Both ways, on each crypto backend: sealData and unsealData use the backend chosen when they first see a password.
+describe.each(
+  backendNames().flatMap((backend) => [
+    ['iron-session 8.0.4', ironSession8, backend] as const,
+    ['iron-session 9.0.1', ironSession9, backend] as const,
+  ]),
+)('%s, on %s', (_, iron, backend) => {
+  beforeAll(() => useCryptoBackend(backend))
+  afterAll(() => useCryptoBackend(chosen))
 
-describe.each([
-  ['iron-session 8.0.4', ironSession8],
-  ['iron-session 9.0.1', ironSession9],
-])('%s', (_, iron) => {
+  it('seals and unseals here on that backend', () => {
+    expect(normalizePasswords(passwordMap).byId.get('2')!.backend.name).toBe(backend)
+  })
+
   it('its cookie values unseal with ours, with a string password and with a { 1, 2 } map', async () => {
     await fc.assert(
       fc.asyncProperty(sessionData, fc.constantFrom<string | typeof passwordMap>(password, passwordMap), async (data, pw) => {

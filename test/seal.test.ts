@@ -2,9 +2,12 @@ import { webcrypto } from 'node:crypto'
 import Iron from '@hapi/iron'
 import fc from 'fast-check'
 import * as ironWebcrypto from 'iron-webcrypto'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { sealData, unsealData, UnsealError } from '../src/index.js'
-import { derivedKeyCount, normalizePasswords, seal, unseal } from '../src/core/seal.js'
+import { backendNames, cryptoBackend, useCryptoBackend } from '../src/core/crypto/choice.js'
+import { derivedKeyCount } from '../src/core/keys.js'
+import { normalizePasswords } from '../src/core/passwords.js'
+import { seal, unseal } from '../src/core/seal.js'
 
 const password = 'a-test-password-of-at-least-32-characters'
 const other = 'another-password-also-longer-than-32-chars'
@@ -224,7 +227,7 @@ describe('the key cache is bounded', () => {
     expect(await reasonOf(tenantSeal, tenant)).toBe('accepted')
     const sealed = await sealData({ a: 1 }, { password })
     for (let i = 0; i < 5000; i++) await reasonOf(forgedWithMacSalt(sealed, randomSalt()))
-    const derive = vi.spyOn(globalThis.crypto.subtle, 'deriveKey')
+    const derive = vi.spyOn(normalizePasswords(tenant).byId.get('1')!.backend, 'deriveKey')
     expect(await reasonOf(tenantSeal, tenant)).toBe('accepted')
     expect(derive).not.toHaveBeenCalled()
     derive.mockRestore()
@@ -277,10 +280,18 @@ describe('password ids', () => {
   })
 })
 
-describe('the Fe26.2 oracles: iron-webcrypto 2 and @hapi/iron 7', () => {
+describe.each(backendNames())('the Fe26.2 oracles, on %s: iron-webcrypto 2 and @hapi/iron 7', (backend) => {
   const map = { 1: password, 2: other }
   const oracleOptions = { ...ironWebcrypto.defaults, ttl: 3_600_000 }
   const payload = fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 8 })
+  const chosen = cryptoBackend().name
+
+  beforeAll(() => useCryptoBackend(backend))
+  afterAll(() => useCryptoBackend(chosen))
+
+  it('seals and unseals here on that backend', () => {
+    expect(normalizePasswords(map).byId.get('2')!.backend.name).toBe(backend)
+  })
 
   it('our seals unseal with iron-webcrypto', async () => {
     await fc.assert(

@@ -4,6 +4,7 @@ import * as v from 'valibot'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { createSessions, SessionTooLargeError, type SessionOptions, type Sessions } from '../src/index.js'
+import { cryptoBackend } from '../src/core/crypto/choice.js'
 import { Jar, newPassword, password, setCookieSummary, url } from './helpers.js'
 
 type Data = { user?: { id: number; name: string; roles: string[] }; count?: number; cart?: string[]; notes?: string }
@@ -516,8 +517,8 @@ describe('10. unseal cache', () => {
     const sessions = createSessions<Data>({ password })
     const jar = new Jar()
     await visit(sessions, jar, (s) => s.set('user', { id: 1, name: 'Ada', roles: [] }))
-    const decrypt = vi.spyOn(globalThis.crypto.subtle, 'decrypt')
-    const verify = vi.spyOn(globalThis.crypto.subtle, 'verify')
+    const decrypt = vi.spyOn(cryptoBackend(), 'decrypt')
+    const verify = vi.spyOn(cryptoBackend(), 'verify')
     const a = await sessions.read(jar.request())
     const b = await sessions.read(jar.request())
     expect(decrypt).not.toHaveBeenCalled()
@@ -546,7 +547,7 @@ describe('10. unseal cache', () => {
     const sessions = createSessions<Data>({ password, cache: false })
     const jar = new Jar()
     await visit(sessions, jar, (s) => s.set('count', 1))
-    const decrypt = vi.spyOn(globalThis.crypto.subtle, 'decrypt')
+    const decrypt = vi.spyOn(cryptoBackend(), 'decrypt')
     await sessions.read(jar.request())
     await sessions.read(jar.request())
     expect(decrypt).toHaveBeenCalledTimes(2)

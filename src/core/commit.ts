@@ -5,7 +5,8 @@
  */
 import { cookieMaxAge, expireCookies, liveCookieNames, writeSealCookies } from './cookies.ts'
 import type { Config } from './options.ts'
-import { seal, stringifyJson } from './seal.ts'
+import { stringifyJson } from './plain-json.ts'
+import { seal } from './seal.ts'
 import { sameJson } from './json.ts'
 import { warnPlainHttp } from './dev-warnings.ts'
 import { cacheEntry, EMPTY, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'

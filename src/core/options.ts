@@ -3,7 +3,8 @@
  * names the option and the fix, rather than on some later request.
  */
 import { cookieConfig, type CookieConfig, type CookieOptions } from './cookies.ts'
-import { checkTtl, FOURTEEN_DAYS, normalizePasswords, type Password, type Passwords } from './seal.ts'
+import { normalizePasswords, type Password, type Passwords } from './passwords.ts'
+import { checkTtl, FOURTEEN_DAYS } from './seal.ts'
 import { checkKeys } from './strict.ts'
 import { plainHttpWarning, type PlainHttpWarning } from './dev-warnings.ts'
 

@@ -11,7 +11,9 @@
  * password (SECURITY.md).
  */
 import { Lru } from './lru.ts'
-import { checkTtl, FOURTEEN_DAYS, normalizePasswords, seal, unseal, UnsealError, type Password, type Passwords, type UnsealReason } from './seal.ts'
+import { cryptoBackend } from './crypto/choice.ts'
+import { normalizePasswords, type Password, type Passwords } from './passwords.ts'
+import { checkTtl, FOURTEEN_DAYS, seal, unseal, UnsealError, type UnsealReason } from './seal.ts'
 
 /** The payload key that holds a seal's own bookkeeping; never part of the app's data. */
 export const RESERVED_KEY = '__ifs'
@@ -41,10 +43,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null
 }
 
-/** sealData and unsealData take the password on every call; validate each distinct one once. */
+/** sealData and unsealData take the password on every call; validate each distinct one once (per backend: see crypto/choice.ts). */
 const passwordsSeen = new Lru<string, Passwords>(64)
 function passwordsOf(password: Password): Passwords {
-  const key = typeof password === 'string' ? password : JSON.stringify(password)
+  const key = `${cryptoBackend().name}\0${typeof password === 'string' ? password : JSON.stringify(password)}`
   let passwords = passwordsSeen.get(key)
   if (!passwords) passwordsSeen.set(key, (passwords = normalizePasswords(password)))
   return passwords

@@ -4,7 +4,7 @@
  * the same order, the same messages (with our hint after them).
  */
 import type { SetCookie } from 'cookie'
-import { normalizePasswords, type Passwords } from '../../core/seal.ts'
+import { normalizePasswords, type Passwords } from '../../core/passwords.ts'
 
 export type PasswordsMap = Record<string, string>
 export type Password = PasswordsMap | string

@@ -2,7 +2,9 @@
  * iron-session 9's sealData and unsealData over our codec: the same seals
  * (Fe26.2, password id, `~2` marker), with cached keys.
  */
-import { normalizePasswords, NotJsonError, seal, unseal, UnsealError, type Passwords } from '../../core/seal.ts'
+import { normalizePasswords, type Passwords } from '../../core/passwords.ts'
+import { NotJsonError } from '../../core/plain-json.ts'
+import { seal, unseal, UnsealError } from '../../core/seal.ts'
 import { FOURTEEN_DAYS, usageError, type Password, type UnsealErrorReason } from './options.ts'
 
 /** The core's bookkeeping key: never handed out from here, whichever API sealed the value. */
