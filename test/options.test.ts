@@ -119,3 +119,32 @@ describe('development warning: a Secure cookie answered to plain http', () => {
     expect(warn).not.toHaveBeenCalled()
   })
 })
+
+describe('data that is not JSON: each kind gets its own hint', () => {
+  const sessions = createSessions<Record<string, unknown>>({ password })
+  async function commitWith(value: unknown) {
+    const session = await sessions.read(new Request('https://app.example/'))
+    session.data.x = value
+    return sessions.commit(session, new Response())
+  }
+
+  it.each<[string, unknown, string]>([
+    ['NaN', Number.NaN, 'session.x is NaN. Store a finite number, or null.'],
+    ['a Date', new Date(0), 'session.x is a Date. Store a Date as Date.now() or as an ISO string'],
+    ['a Map', new Map(), 'session.x is a Map. Store a Map as a plain object (Object.fromEntries(map))'],
+    ['a Set', new Set([1]), 'session.x is a Set. Store a Set as an array ([...set])'],
+    ['a BigInt', 1n, 'session.x is a BigInt. Store it as a string'],
+    ['a function', () => 1, 'session.x is a function. Functions and symbols cannot be stored'],
+    ['a class instance', new (class Cart {})(), 'session.x is a Cart. Store a plain object with the fields you need'],
+  ])('%s', async (_, value, message) => {
+    await expect(commitWith(value)).rejects.toThrow(message)
+  })
+
+  it('data whose prototype was replaced by an assigned "__proto__" key is named as such', async () => {
+    const session = await sessions.read(new Request('https://app.example/'))
+    Object.assign(session.data, JSON.parse('{"__proto__": {"admin": true}, "name": "ada"}'))
+    await expect(sessions.commit(session, new Response())).rejects.toThrow(
+      'session has a replaced prototype. Copy it into a plain object ({ ...value }), and never assign a parsed "__proto__" key onto session data.',
+    )
+  })
+})

@@ -8,12 +8,33 @@
 /** Data that JSON would not give back as it was; `problem` names the path, as in "session.when is a Date". */
 export class NotJsonError extends TypeError {
   override name = 'NotJsonError'
-  constructor(readonly problem: string) {
-    super(
-      `iron-fetch-session: session data must be plain JSON, but ${problem}. Store a Date as Date.now() or an ISO string, and Map, Set, BigInt or functions as plain values.`,
-    )
+  constructor(
+    readonly problem: string,
+    hint: string,
+  ) {
+    super(`iron-fetch-session: session data must be plain JSON, but ${problem}. ${hint}`)
   }
 }
+
+interface Found {
+  problem: string
+  hint: string
+}
+
+/** What to store instead, for each kind of value JSON would change. */
+const HINTS = {
+  number: 'Store a finite number, or null.',
+  undefined: 'Store null, or leave the key out.',
+  bigint: 'Store it as a string (String(value)), or as a number if it is small enough.',
+  function: 'Functions and symbols cannot be stored: keep them out of the session.',
+  symbolKey: 'Use string keys: Symbol keys are not stored.',
+  circular: 'Remove the cycle: store an id that refers to the other object instead.',
+  Date: 'Store a Date as Date.now() or as an ISO string (date.toISOString()).',
+  Map: 'Store a Map as a plain object (Object.fromEntries(map)) or as an array of pairs.',
+  Set: 'Store a Set as an array ([...set]).',
+  instance: 'Store a plain object with the fields you need, such as { ...value }.',
+  prototype: 'Copy it into a plain object ({ ...value }), and never assign a parsed "__proto__" key onto session data.',
+} as const
 
 /**
  * JSON.stringify, refusing what would not come back as it went in: a Date would
@@ -21,8 +42,8 @@ export class NotJsonError extends TypeError {
  */
 export function stringifyJson(data: unknown, root = 'session'): string {
   // The common case, plain JSON, is checked without building paths; the path walk runs only to name a problem.
-  const problem = isPlainJson(data, 0) ? undefined : findNonJson(data, root, new Set())
-  if (problem) throw new NotJsonError(problem)
+  const found = isPlainJson(data, 0) ? undefined : findNonJson(data, root, new Set())
+  if (found) throw new NotJsonError(found.problem, found.hint)
   return JSON.stringify(data)
 }
 
@@ -55,30 +76,28 @@ function isPlainJson(value: unknown, depth: number): boolean {
   return true
 }
 
-function findNonJson(value: unknown, path: string, ancestors: Set<object>): string | undefined {
+function findNonJson(value: unknown, path: string, ancestors: Set<object>): Found | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return undefined
     case 'number':
-      return Number.isFinite(value) ? undefined : `${path} is ${value}`
+      return Number.isFinite(value) ? undefined : { problem: `${path} is ${value}`, hint: HINTS.number }
     case 'undefined':
-      return `${path} is undefined`
+      return { problem: `${path} is undefined`, hint: HINTS.undefined }
     case 'bigint':
-      return `${path} is a BigInt`
+      return { problem: `${path} is a BigInt`, hint: HINTS.bigint }
     case 'function':
     case 'symbol':
-      return `${path} is a ${typeof value}`
+      return { problem: `${path} is a ${typeof value}`, hint: HINTS.function }
   }
   if (value === null) return undefined
   const object = value as object
-  if (ancestors.has(object)) return `${path} is a circular reference`
+  if (ancestors.has(object)) return { problem: `${path} is a circular reference`, hint: HINTS.circular }
   const isArray = Array.isArray(object)
-  const proto = Object.getPrototypeOf(object)
-  if (!isArray && proto !== Object.prototype && proto !== null) {
-    return `${path} is a ${(proto?.constructor?.name as string | undefined) ?? 'class instance'}`
-  }
-  if (Object.getOwnPropertySymbols(object).length > 0) return `${path} has a Symbol key`
+  const proto = Object.getPrototypeOf(object) as object | null
+  if (!isArray && proto !== Object.prototype && proto !== null) return notPlain(path, proto)
+  if (Object.getOwnPropertySymbols(object).length > 0) return { problem: `${path} has a Symbol key`, hint: HINTS.symbolKey }
   ancestors.add(object)
   try {
     if (isArray) {
@@ -98,4 +117,13 @@ function findNonJson(value: unknown, path: string, ancestors: Set<object>): stri
     ancestors.delete(object)
   }
   return undefined
+}
+
+/** An object whose prototype is not Object.prototype: a class instance, or a plain object whose prototype was replaced. */
+function notPlain(path: string, proto: object): Found {
+  // A class's prototype has its own constructor; a prototype swapped in by `obj.__proto__ = {…}` does not.
+  const constructor = Object.hasOwn(proto, 'constructor') ? (proto as { constructor?: unknown }).constructor : undefined
+  if (typeof constructor !== 'function' || constructor === Object) return { problem: `${path} has a replaced prototype`, hint: HINTS.prototype }
+  const name = constructor.name || 'class instance'
+  return { problem: `${path} is a ${name}`, hint: name === 'Date' || name === 'Map' || name === 'Set' ? HINTS[name] : HINTS.instance }
 }
