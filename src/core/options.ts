@@ -4,9 +4,10 @@
  */
 import { cookieConfig, type CookieConfig, type CookieOptions } from './cookies.ts'
 import { checkTtl, FOURTEEN_DAYS, normalizePasswords, type Password, type Passwords } from './seal.ts'
+import { storeConfig, type SessionStore, type StoreConfig } from './store.ts'
 
-/** Why a session cookie was refused: the seal's reasons, plus data a schema rejected. */
-export type UnsealErrorReason = 'invalid' | 'expired' | 'unknown-password' | 'invalid-data'
+/** Why a session cookie was refused: the seal's reasons, data a schema rejected, and a stored session that was revoked. */
+export type UnsealErrorReason = 'invalid' | 'expired' | 'unknown-password' | 'invalid-data' | 'revoked'
 
 /** A Standard Schema (zod 4, valibot, arktype, …); the interface is the spec's, copied as it invites. */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
@@ -48,6 +49,17 @@ export interface SessionOptions<Data = Record<string, unknown>> {
   cache?: number | false
   /** Told why a cookie was refused; the session then reads as empty. */
   onUnsealError?: (reason: UnsealErrorReason, error: unknown) => void
+
+  // Server-side store (README "Stores"; checked by storeConfig in store.ts).
+  /**
+   * Keep the data in a store — an unstorage Storage, or anything with getItem, setItem(key, value, { ttl })
+   * and removeItem — and only a sealed random id in the cookie. Enables session.id, revoke and destroy on the server.
+   */
+  store?: SessionStore
+  /** Milliseconds a store operation may take before it fails with SessionStoreError. Default 5000. */
+  storeTimeout?: number
+  /** Whose a stored session is, from its data, for sessions.sessionsOf(user) and revokeAll(user). Needs store.getKeys. */
+  userId?: (data: Partial<Data>) => string | number | undefined
 }
 
 export interface Config {
@@ -62,6 +74,7 @@ export interface Config {
   header: { request: string; response: string; bearer: boolean; firstContact: boolean } | undefined
   cacheSize: number
   onUnsealError: SessionOptions['onUnsealError']
+  store: StoreConfig | undefined
 }
 
 export const DEFAULT_CACHE_SIZE = 4096
@@ -128,5 +141,7 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
     throw new TypeError('iron-fetch-session: onUnsealError must be a function (reason, error) => void.')
   }
 
-  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError }
+  const store = storeConfig(options)
+
+  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, store }
 }
