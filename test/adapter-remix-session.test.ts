@@ -109,8 +109,11 @@ describe('cookie-only', () => {
     expect(new TextEncoder().encode(await cookie.serialize(largest)).length).toBeLessThanOrEqual(4096)
   })
 
-  it('refuses a header option: Remix’s cookie carries the seal', () => {
+  it('refuses the options of its own cookie: Remix’s cookie carries the seal', () => {
     expect(() => createIronSessionStorage({ password, header: 'authorization' })).toThrow('takes no header option')
+    expect(() => createIronSessionStorage({ password, cookieName: 'sid' })).toThrow('takes no cookieName option')
+    expect(() => createIronSessionStorage({ password, cookieOptions: { path: '/app' } })).toThrow('takes no cookieOptions option')
+    expect(() => createIronSessionStorage({ password, chunk: true })).toThrow('takes no chunk option')
   })
 })
 

@@ -63,8 +63,11 @@ class SealedSession<V extends Values, F extends Values> extends Session<V, F> {
 export type IronSessionStorage<Data extends Values = Values> = SessionStorage & Pick<Sessions<Data>, 'revoke' | 'sessionsOf' | 'revokeAll'>
 
 export function createIronSessionStorage<Data extends Values = Values>(options: SessionOptions<Data>): IronSessionStorage<Data> {
-  if (options !== null && typeof options === 'object' && options.header !== undefined) {
-    throw new TypeError('iron-fetch-session: the Remix session storage takes no header option: Remix\'s cookie carries the seal. Drop header.')
+  // Remix's cookie (createCookie) carries the seal: its name, attributes and size are its own.
+  for (const option of ['header', 'cookieName', 'cookieOptions', 'chunk'] as const) {
+    if (options !== null && typeof options === 'object' && options[option] !== undefined) {
+      throw new TypeError(`iron-fetch-session: the Remix session storage takes no ${option} option: Remix's cookie carries the seal, with its own name and attributes (createCookie). Drop ${option}.`)
+    }
   }
   // Typed by Data for the app; inside, the data is whatever Remix's session holds.
   const sessions = createSessions({ ...(options as unknown as SessionOptions), header: CARRIER })
