@@ -212,11 +212,11 @@ export function userOf(config: StoreConfig, data: Record<string, unknown>): stri
  * request already in flight writes its record again; then the data and the
  * user-index key. Used by destroy(), regenerateId(true), revoke and revokeAll.
  */
-export async function endSession(config: StoreConfig, ttl: { ttl: number; maxLifetime: number | undefined }, id: string, user: string | undefined): Promise<void> {
+export async function endSession(config: StoreConfig, lifetime: { ttl: number; maxLifetime: number | undefined }, id: string, user: string | undefined): Promise<void> {
   const { store } = config
   const hash = user === undefined ? undefined : await userHash(user)
   await guarded(config, 'end', `ending session ${shortId(id)}`, async () => {
-    await call(() => store.setItem(keys.revoked(id), `${RECORD_PREFIX}revoked`, ttlOption(revokedTtl(ttl.ttl, ttl.maxLifetime))))
+    await call(() => store.setItem(keys.revoked(id), `${RECORD_PREFIX}revoked`, ttlOption(revokedTtl(lifetime.ttl, lifetime.maxLifetime))))
     await Promise.all([call(() => store.removeItem(keys.record(id))), hash === undefined ? undefined : call(() => store.removeItem(keys.user(hash, id)))])
   })
 }

@@ -11,9 +11,8 @@
  * while revokeAll runs may survive it, and is then listed afterwards.
  */
 import type { Config } from './options.ts'
-import { expired } from './stored-session.ts'
 import { call, decodeRecord, endSession, guarded, isSessionId, keys, loadRecord, userHash, type StoreConfig } from './store.ts'
-import { requireStore } from './stored-session.ts'
+import { expired, requireStore } from './stored-session.ts'
 
 /** One live session of a user, as sessionsOf lists it. */
 export interface StoredSessionInfo<Data = Record<string, unknown>> {
