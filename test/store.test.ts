@@ -349,6 +349,23 @@ describe.each(drivers)('%s store', (name, make) => {
       expect(await a.sessionsOf(`someone-else-${name}`)).toHaveLength(1)
     })
 
+    it('a rolling session rewrites its user-index key before the key could end, and only then', async () => {
+      const t0 = Date.UTC(2031, 0, 1)
+      vi.useFakeTimers({ toFake: ['Date'], now: t0 })
+      const sessions = stored({ ttl: 1000, rolling: { touchAfter: 100 } })
+      const jar = new Jar()
+      const user = `rolling-${name}`
+      const { session } = await visit(sessions, jar, (s) => s.set('user', user))
+      const indexKey = (await storage.getKeys(`ifs:user`)).find((key) => key.endsWith(session.id!))!
+      // The key lives 2 × (ttl + 60 s) = 2120 s; each touch moves the session's end to now + 1000 s.
+      for (const [at, rewritten] of [[500, t0], [1000, t0], [1100, t0 + 1100_000], [2000, t0 + 1100_000], [2200, t0 + 2200_000]] as const) {
+        vi.setSystemTime(t0 + at * 1000)
+        await visit(sessions, jar)
+        expect(await storage.getItem(indexKey)).toBe(`ifs1:${rewritten}`)
+      }
+      expect((await sessions.sessionsOf(user)).map((entry) => entry.id)).toEqual([session.id])
+    })
+
     it('a session that changes user moves between the users’ lists', async () => {
       const sessions = stored()
       const jar = new Jar()
