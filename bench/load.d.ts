@@ -11,7 +11,7 @@ export interface LoadResult {
   requestsPerSecond: number
   problems: string[]
 }
-export declare function startExample(options: { password: string; timeoutMs?: number }): Promise<{ origin: string; stop: () => Promise<void> }>
-export declare function runLoad(options: { origin: string; requests: number; connections: number; perClient?: number }): Promise<LoadResult>
+export declare function startExample(options: { password: string; env?: Record<string, string>; timeoutMs?: number }): Promise<{ origin: string; stop: () => Promise<void> }>
+export declare function runLoad(options: { origin?: string; origins?: string[]; requests: number; connections: number; perClient?: number }): Promise<LoadResult>
 export declare function wrongResults(result: LoadResult): number
 export declare function runLoadStage(options: { quick: boolean }): Promise<LoadResult & { plan: { requests: number; connections: number } }>

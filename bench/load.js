@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url'
 
 const server = fileURLToPath(new URL('../examples/hono/server.js', import.meta.url))
 
-/** Starts the example on 127.0.0.1 and a free port; resolves with its origin and a stop(). */
-export async function startExample({ password, timeoutMs = 15_000 }) {
+/** Starts the example on 127.0.0.1 and a free port, with `env` over its own (SESSION_STORE); resolves with its origin and a stop(). */
+export async function startExample({ password, env = {}, timeoutMs = 15_000 }) {
   const child = spawn(process.execPath, [server], {
-    env: { ...process.env, SESSION_PASSWORD: password, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'development' },
+    env: { ...process.env, SESSION_STORE: '', ...env, SESSION_PASSWORD: password, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM'))))
@@ -36,7 +36,7 @@ export async function startExample({ password, timeoutMs = 15_000 }) {
 }
 
 /** One simulated browser: its own jar, its own count of writes. */
-class Client {
+export class Client {
   cookies = new Map()
   writes = 0
 
@@ -57,8 +57,10 @@ class Client {
 /**
  * Runs `requests` requests with `connections` clients in flight at once. Each client signs in,
  * then reads and writes; after `perClient` requests it is replaced by a new one (a new session).
+ * With `origins` (several server processes), each request goes to the next one in turn, so one
+ * client's requests alternate between processes.
  */
-export async function runLoad({ origin, requests, connections, perClient = 50 }) {
+export async function runLoad({ origin, origins = [origin], requests, connections, perClient = 50 }) {
   const result = { requests: 0, errors: 0, unexpected: 0, mismatches: 0, lostWrites: 0, clients: 0, writes: 0, elapsedMs: 0 }
   const problems = []
   const note = (kind, detail) => {
@@ -67,9 +69,10 @@ export async function runLoad({ origin, requests, connections, perClient = 50 })
   }
 
   async function send(client, path, init = {}) {
-    result.requests++
-    const headers = { ...init.headers, ...(client.cookies.size ? { cookie: client.header() } : {}) }
-    const response = await fetch(origin + path, { ...init, headers, redirect: 'manual' })
+    const target = origins[result.requests++ % origins.length]
+    // The example's csrf() wants a form post's Origin to be the server's own.
+    const headers = { ...init.headers, ...(init.method === 'POST' ? { origin: target } : {}), ...(client.cookies.size ? { cookie: client.header() } : {}) }
+    const response = await fetch(target + path, { ...init, headers, redirect: 'manual' })
     client.keep(response)
     return response
   }
@@ -90,7 +93,7 @@ export async function runLoad({ origin, requests, connections, perClient = 50 })
       try {
         const login = await send(client, '/login', {
           method: 'POST',
-          headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: 'username=demo&password=demo',
         })
         await login.arrayBuffer()

@@ -3,7 +3,7 @@
 import { fmt, fmtMb, fmtMs, median, spread } from './stats.js'
 
 export function markdown(results) {
-  const { machine, run, codec, http, memory, load, targets } = results
+  const { machine, run, codec, http, memory, load, store, targets } = results
   const met = targets.filter((t) => t.met).length
   return [
     '# Benchmark results',
@@ -30,6 +30,7 @@ export function markdown(results) {
     ...httpSection(http),
     ...memorySection(memory),
     ...loadSection(load),
+    ...storeSection(store),
   ].join('\n')
 }
 
@@ -162,6 +163,30 @@ function loadSection(load) {
     ]),
     '',
     ...(load.problems.length ? ['Problems seen (first 10):', '', ...load.problems.map((p) => `- ${p}`), ''] : []),
+  ]
+}
+
+function storeSection(store) {
+  if (!store) return []
+  const { plan, cookie, redis, outage } = store
+  const row = (name, r) => [name, fmt(r.requests), fmt(r.clients), fmt(r.writes), String(r.errors), String(r.unexpected), String(r.mismatches), String(r.lostWrites), fmt(r.requestsPerSecond), `${(r.requestsPerSecond / cookie.requestsPerSecond).toFixed(2)}×`]
+  return [
+    '## Two processes, one store',
+    '',
+    `\`bench/store-load.js\`: the load run's clients (${plan.connections} in flight, each with its own jar and count of writes) against two ` +
+      'examples/hono processes on 127.0.0.1, each request of a client going to the other process than its last. Cookie-only, the processes share ' +
+      'the password; Redis-backed (`SESSION_STORE=redis://…`, a redis-server started for the run, persistence off), they also share the sessions, ' +
+      'and every request reads the record and its revocation marker, every write writes the record (and, about once per ttl, the user-index key).',
+    '',
+    table(['sessions', 'requests', 'clients', 'writes', 'errors', 'unexpected status', 'wrong reads', 'lost writes', 'req/s', '× cookie-only'], [row('cookie-only', cookie), row('Redis-backed', redis)]),
+    '',
+    `The outage run: after ${fmt(outage.writtenBeforeOutage)} clients had written their sessions, Redis was stopped (\`SHUTDOWN SAVE\`) in the ` +
+      `middle of the load and restarted on the same port from its snapshot. ${fmt(outage.unavailable)} requests were answered 503 from ` +
+      `\`SessionStoreError\`, ${outage.errors + outage.unexpected} anything else, ${outage.mismatches} read another count or another session, ` +
+      `${outage.lostWrites} lost a write; afterwards ${fmt(outage.readBackAfterOutage)} of the ${fmt(outage.writtenBeforeOutage)} sessions from before the outage read back ` +
+      `with every write they confirmed (${fmt(outage.requests)} requests, ${(outage.elapsedMs / 1000).toFixed(1)} s).`,
+    '',
+    ...([...cookie.problems, ...redis.problems, ...outage.problems].length ? ['Problems seen:', '', ...[...cookie.problems, ...redis.problems, ...outage.problems].map((p) => `- ${p}`), ''] : []),
   ]
 }
 

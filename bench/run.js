@@ -7,6 +7,9 @@
 //   3. memory  RSS and heap over 100,000 valid and 100,000 forged sessions
 //   4. load    50,000 requests from 64 clients against examples/hono: no error,
 //              no lost write, no session crossing clients
+//   5. store   the same clients against two examples/hono processes, cookie-only and
+//              sharing one Redis (redis-server, started here), req/s side by side; then
+//              Redis stopped and restarted in the middle of a run (the outage counts)
 //
 // Writes bench/RESULTS.md, bench/results.json and bench/http.svg. It reports
 // targets and does not assert them: a missed target still exits 0. A wrong
@@ -20,6 +23,7 @@ import { runCodec } from './codec.js'
 import { runHttp } from './http.js'
 import { runLoadStage, wrongResults } from './load.js'
 import { runMemory } from './memory.js'
+import { outageWrongResults, runStoreStage } from './store-load.js'
 import { markdown } from './report.js'
 import { cpuSnapshot, foreignCores, log, machine } from './stats.js'
 import { httpSvg } from './svg.js'
@@ -53,6 +57,7 @@ try {
     ['http', runHttp],
     ['memory', runMemory],
     ['load', runLoadStage],
+    ['store', runStoreStage],
   ]) {
     const t = performance.now()
     const cpu = cpuSnapshot()
@@ -72,6 +77,7 @@ results.run.seconds = seconds(started)
 await write(results)
 // A lost write or a session read by the wrong client is a wrong result, not a slow one.
 if (wrongResults(results.load) > 0) process.exitCode = 1
+if (results.store && wrongResults(results.store.cookie) + wrongResults(results.store.redis) + outageWrongResults(results.store.outage) > 0) process.exitCode = 1
 
 /** Targets from the measurements, then the three files; prints the summary. */
 async function write(results) {

@@ -4,6 +4,7 @@
 // decides "met", and their min–max shows how stable it is.
 
 import { wrongResults } from './load.js'
+import { outageWrongResults } from './store-load.js'
 import { median } from './stats.js'
 
 const CODEC = [
@@ -21,7 +22,7 @@ const HTTP = [
   { ours: 'oursWrite', theirs: 'honoSessionsWrite', min: 1, above: true, label: 'HTTP write vs hono-sessions write' },
 ]
 
-export function targets({ codec, http, memory, load }) {
+export function targets({ codec, http, memory, load, store }) {
   const list = []
   const cacheHits = []
   for (const cell of codec.cells) {
@@ -63,6 +64,25 @@ export function targets({ codec, http, memory, load }) {
       range: '',
       required: 'all 0',
       met: wrongResults(load) === 0,
+    })
+  }
+  if (store) {
+    const { cookie, redis, outage, plan } = store
+    for (const [name, r] of [['cookie-only', cookie], ['sharing one Redis', redis]]) {
+      list.push({
+        label: `store: ${r.requests.toLocaleString('en-US')} requests from ${plan.connections} clients across ${plan.processes} processes, ${name}`,
+        measured: `${r.errors} errors, ${r.unexpected} unexpected statuses, ${r.mismatches} wrong reads, ${r.lostWrites} lost writes; ${r.requestsPerSecond.toLocaleString('en-US')} req/s`,
+        range: '',
+        required: 'all 0',
+        met: wrongResults(r) === 0,
+      })
+    }
+    list.push({
+      label: 'store: Redis stopped and restarted during a load run',
+      measured: `${outage.unavailable} answered 503, ${outage.errors + outage.unexpected} other failures, ${outage.mismatches} wrong reads, ${outage.lostWrites} lost writes; ${outage.readBackAfterOutage} of ${outage.writtenBeforeOutage} sessions from before read back`,
+      range: '',
+      required: 'only 503s; all read back',
+      met: outageWrongResults(outage) === 0 && outage.readBackAfterOutage === outage.writtenBeforeOutage && outage.unavailable > 0,
     })
   }
   return list

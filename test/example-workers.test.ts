@@ -3,8 +3,9 @@
  * Miniflare with the compatibility date and [vars] of its wrangler.toml, driven with dispatchFetch.
  * The Worker imports 'iron-fetch-session/fetch' (dist/): `npm test` builds first.
  */
+import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectTheSharedRoutes, readWranglerToml, START_TIMEOUT, startWorkerExample, workerClient, type RunningWorker } from './runtime-helpers.js'
+import { expectTheSharedRoutes, readWranglerToml, root, START_TIMEOUT, startWorkerExample, workerClient, type RunningWorker } from './runtime-helpers.js'
 
 const toml = readWranglerToml()
 
@@ -15,6 +16,13 @@ describe('examples/workers: wrangler.toml', () => {
     // [vars] are not inherited: deployed with --env production, the Worker's only password is the secret.
     expect(toml['env.production']).toEqual({})
     expect(toml['env.production.vars']).toBeUndefined()
+  })
+
+  it('the root wrangler.toml points at the same Worker, with the same settings', () => {
+    const rootToml = readWranglerToml(`${root}wrangler.toml`)
+    expect(rootToml['']).toEqual({ ...toml[''], main: `examples/workers/${toml['']!.main}` })
+    expect(existsSync(`${root}${rootToml['']!.main}`)).toBe(true)
+    expect({ ...rootToml, '': undefined }).toEqual({ ...toml, '': undefined })
   })
 })
 

@@ -19,8 +19,10 @@ import { ironSession } from 'iron-fetch-session/hono'
 import { ironSession as routerSession } from 'iron-fetch-session/fetch-router'
 import { withSession } from 'iron-fetch-session/fetch'
 import { getIronSession } from 'iron-fetch-session/iron-session'
+import { createIronSessionStorage } from 'iron-fetch-session/remix-session'
 import { Hono } from 'hono'
 import { createRouter } from '@remix-run/fetch-router'
+import { Session } from '@remix-run/session'
 
 type Data = { count?: number }
 const password = 'a-consumer-password-of-at-least-32-chars'
@@ -60,11 +62,31 @@ iron.count = 5
 await iron.save()
 results.ironSession = cookieOf(response)
 
+const remix = createIronSessionStorage<Data>({ password })
+const remixSession = await remix.read(null)
+remixSession.set('count', 6)
+results.remixIsSession = remixSession instanceof Session
+results.remix = \`session=\${await remix.save(remixSession)}\`
+
 const counts: number[] = []
-for (const cookie of [results.core, results.hono, results.fetchRouter, results.fetch, results.ironSession]) {
+for (const cookie of [results.core, results.hono, results.fetchRouter, results.fetch, results.ironSession, results.remix]) {
   counts.push((await sessions.read(new Request(url, { headers: { cookie: String(cookie) } }))).data.count ?? 0)
 }
 results.counts = counts
+
+// Any object with getItem, setItem and removeItem is a store (an unstorage Storage is one: test/store.test.ts).
+const map = new Map<string, string>()
+const store = {
+  getItem: (key: string) => map.get(key) ?? null,
+  setItem: (key: string, value: string, _options: { ttl?: number }) => void map.set(key, value),
+  removeItem: (key: string) => void map.delete(key),
+  getKeys: (base: string) => [...map.keys()].filter((key) => key.startsWith(base)),
+}
+const stored = createSessions<Data>({ password, store, userId: (data) => (data.count === undefined ? undefined : 'someone') })
+const storedSession = await stored.read(new Request(url))
+storedSession.set('count', 7)
+const storedCookie = cookieOf(await stored.commit(storedSession, new Response('ok')))
+results.stored = [(await stored.read(new Request(url, { headers: { cookie: storedCookie } }))).data.count, (await stored.sessionsOf('someone')).length]
 console.log(JSON.stringify(results))
 `
 
@@ -91,7 +113,7 @@ beforeAll(async () => {
   tarball = join(dir, (JSON.parse(stdout) as [{ filename: string }])[0].filename)
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
   const { devDependencies } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
-  const deps = ['hono', '@remix-run/fetch-router', 'typescript'].map((name) => `${name}@${devDependencies[name]}`)
+  const deps = ['hono', '@remix-run/fetch-router', '@remix-run/session', 'typescript'].map((name) => `${name}@${devDependencies[name]}`)
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...deps], { cwd: dir, timeout: 120_000 })
   await writeFile(join(dir, 'index.ts'), consumer)
 }, 180_000)
@@ -107,6 +129,7 @@ describe('the packed tarball', () => {
     const others = files.filter((file) => !file.startsWith('package/dist/') && !file.startsWith('package/src/'))
     expect(others.sort()).toEqual(['package/LICENSE', 'package/README.md', 'package/package.json'])
     expect(files).toContain('package/dist/adapters/iron-session.d.ts')
+    expect(files).toContain('package/dist/adapters/remix-session.d.ts')
     // Stack traces and debuggers follow dist's source maps into src/: every file they name is shipped.
     const maps = files.filter((file) => file.endsWith('.js.map'))
     expect(maps.length).toBeGreaterThan(10)
@@ -128,7 +151,9 @@ describe('the packed tarball', () => {
     await run(join(dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.nodenext.json'], { cwd: dir, timeout: 120_000 })
     const { stdout } = await run(process.execPath, [join(dir, 'out/index.js')], { cwd: dir, timeout: 30_000 })
     const results = JSON.parse(stdout) as Record<string, unknown>
-    expect(results.counts).toEqual([1, 2, 3, 4, 5])
+    expect(results.counts).toEqual([1, 2, 3, 4, 5, 6])
+    expect(results.remixIsSession).toBe(true)
+    expect(results.stored).toEqual([7, 1])
     expect(results.sealData).toEqual({ n: 1 })
   }, 150_000)
 })

@@ -220,6 +220,7 @@ export async function startServer(name: string, command: string, args: string[],
 
 export const exampleDirs = {
   workers: `${root}examples/workers/`,
+  workersKv: `${root}examples/workers-kv/`,
   deno: `${root}examples/deno/`,
   bun: `${root}examples/bun/`,
   fetchRouter: `${root}examples/fetch-router/`,
@@ -249,7 +250,8 @@ export function readWranglerToml(path = `${exampleDirs.workers}wrangler.toml`): 
   for (const [index, raw] of readFileSync(path, 'utf8').split('\n').entries()) {
     const line = raw.trim()
     if (line === '' || line.startsWith('#')) continue
-    const header = /^\[([A-Za-z0-9_.-]+)\]$/.exec(line)
+    // [[array]] tables (kv_namespaces) are read as a section of that name: these examples have one entry each.
+    const header = /^\[\[?([A-Za-z0-9_.-]+)\]\]?$/.exec(line)
     if (header) {
       current = sections[header[1]!] ??= {}
       continue
@@ -265,10 +267,10 @@ export function readWranglerToml(path = `${exampleDirs.workers}wrangler.toml`): 
  * Bundles the Worker named by wrangler.toml's `main` as wrangler does (esbuild, ESM, workerd's
  * conditions). 'iron-fetch-session/fetch' resolves to dist/ through package.json's exports.
  */
-export async function bundleWorker(main: string): Promise<string> {
+export async function bundleWorker(main: string, dir: string = exampleDirs.workers): Promise<string> {
   try {
     const result = await build({
-      entryPoints: [`${exampleDirs.workers}${main}`],
+      entryPoints: [`${dir}${main}`],
       absWorkingDir: root,
       bundle: true,
       format: 'esm',
@@ -280,7 +282,7 @@ export async function bundleWorker(main: string): Promise<string> {
     })
     return result.outputFiles[0]!.text
   } catch (error) {
-    throw new Error(`esbuild could not bundle examples/workers/${main} (has \`npm run build\` made dist/?): ${error instanceof Error ? error.message : String(error)}`)
+    throw new Error(`esbuild could not bundle ${dir}${main} (has \`npm run build\` made dist/?): ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 
@@ -294,16 +296,19 @@ export interface RunningWorker {
  * The Worker in real workerd (Miniflare), with wrangler.toml's compatibility date and [vars]
  * (unless `vars` is false), `bindings` over them.
  */
-export async function startWorkerExample(bindings: Record<string, string> = {}, { vars = true } = {}): Promise<RunningWorker> {
-  const toml = readWranglerToml()
+export async function startWorkerExample(bindings: Record<string, string> = {}, { vars = true, dir = exampleDirs.workers }: { vars?: boolean; dir?: string } = {}): Promise<RunningWorker> {
+  const toml = readWranglerToml(`${dir}wrangler.toml`)
   const top = toml['']!
-  const script = await bundleWorker(top.main!)
+  const script = await bundleWorker(top.main!, dir)
+  const kv = toml.kv_namespaces?.binding
   const mf = new Miniflare({
     name: top.name!,
     modules: true,
     script,
     compatibilityDate: top.compatibility_date!,
     bindings: { ...(vars ? toml.vars : {}), ...bindings },
+    // A local namespace per run, in memory, as `wrangler dev` gives.
+    ...(kv && { kvNamespaces: [kv] }),
   })
   try {
     await withTimeout(mf.ready, START_TIMEOUT - 5_000, 'workerd (Miniflare) start')

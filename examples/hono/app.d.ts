@@ -1,11 +1,14 @@
 // Types for app.js, so the TypeScript tests can import the example as it is.
 import type { Hono } from 'hono'
+import type { SessionStore } from 'iron-fetch-session'
 
 export interface ExampleAppOptions {
   /** At least 32 random characters. */
   password: string
   /** The session cookies' Secure attribute. Default: NODE_ENV === 'production'. */
   secure?: boolean
+  /** Keep sessions in this store (an unstorage Storage); the cookie then holds a sealed id. */
+  store?: SessionStore
 }
 
 /** The demo account shown on the sign-in page. */

@@ -9,6 +9,8 @@ import { Hono } from 'hono'
 import { csrf } from 'hono/csrf'
 import { getCookie, setCookie } from 'hono/cookie'
 import { html } from 'hono/html'
+import { HTTPException } from 'hono/http-exception'
+import { createSessions, SessionStoreError } from 'iron-fetch-session'
 import { ironSession } from 'iron-fetch-session/hono'
 
 /** The one account, shown on the sign-in page. A real app checks a password hash from its database. */
@@ -37,35 +39,54 @@ function product(n) {
 }
 
 /**
- * @param {{ password: string, secure?: boolean }} options
+ * @param {{ password: string, secure?: boolean, store?: import('iron-fetch-session').SessionStore }} options
  *   `password`: at least 32 random characters (`openssl rand -base64 32`).
  *   `secure`: the cookies' Secure attribute; see below for the default.
+ *   `store`: keep sessions server-side (an unstorage Storage: memory, a directory, Redis; server.js
+ *   makes one from SESSION_STORE). The cookie then holds only a sealed id, and /api/devices and
+ *   /logout-everywhere work. Without it the whole session is in the cookie.
  */
-export function createApp({ password, secure = process.env.NODE_ENV === 'production' }) {
+export function createApp({ password, secure = process.env.NODE_ENV === 'production', store }) {
   const app = new Hono()
   // __Host-: the browser accepts the cookie only from this host, Secure, with Path=/ and no Domain,
   // so no sibling subdomain can set or shadow it (SECURITY.md). It needs Secure, hence production only.
   const cookieName = secure ? '__Host-session' : 'session'
+
+  // A store that fails or does not answer makes reading the session throw SessionStoreError: the
+  // session is unknown, not empty, so answer 503 and write nothing rather than sign anyone out.
+  // Other errors as Hono answers them by default: an HTTPException's own response (csrf()'s 403), else 500.
+  app.onError((error, c) => {
+    if (error instanceof SessionStoreError) return c.text('Sessions are unavailable; try again shortly.', 503)
+    if (error instanceof HTTPException) return error.getResponse()
+    console.error(error)
+    return c.text('Internal Server Error', 500)
+  })
 
   // Form posts must come from this origin (Origin / Sec-Fetch-Site). Before the session,
   // so a refused request never reads or writes it. SameSite=Lax already keeps the cookie
   // off cross-site POSTs; this also covers older browsers and same-site subdomains.
   app.use(csrf())
 
-  app.use(
-    ironSession({
-      password,
-      // Secure only in production. The library defaults to Secure, but this example runs over
-      // plain http://localhost:3000, and browsers refuse a Secure cookie from an http page except
-      // on localhost/127.0.0.1 in Chromium and Firefox: Safari drops it there too, and every browser
-      // drops it when the app is opened over http by another name (a LAN IP, a container's
-      // hostname). In production the app is served over https, so the cookie must be Secure.
-      cookieOptions: { secure },
-      cookieName,
-      // The cart below outgrows one 4 KB cookie: split the seal across session.0, session.1, …
-      chunk: true,
-    }),
-  )
+  const sessionOptions = {
+    password,
+    // Secure only in production. The library defaults to Secure, but this example runs over
+    // plain http://localhost:3000, and browsers refuse a Secure cookie from an http page except
+    // on localhost/127.0.0.1 in Chromium and Firefox: Safari drops it there too, and every browser
+    // drops it when the app is opened over http by another name (a LAN IP, a container's
+    // hostname). In production the app is served over https, so the cookie must be Secure.
+    cookieOptions: { secure },
+    // __Host-: the browser accepts the cookie only from this host, Secure, with Path=/ and no Domain,
+    // so no sibling subdomain can set or shadow it (SECURITY.md). It needs Secure, hence production only.
+    cookieName,
+    // The cart below outgrows one 4 KB cookie: split the seal across session.0, session.1, …
+    // (With a store the cookie holds only an id, and chunking never happens.)
+    chunk: true,
+    // With a store: the data lives there, and each session is filed under its user for the devices list.
+    ...(store && { store, userId: (data) => data.user?.username }),
+  }
+  app.use(ironSession(sessionOptions))
+  // The same options, for what is done outside one request's session: listing and ending a user's sessions.
+  const deviceSessions = createSessions(sessionOptions)
 
   app.get('/', (c) => {
     const session = c.var.session
@@ -104,6 +125,8 @@ export function createApp({ password, secure = process.env.NODE_ENV === 'product
       return c.html(page({ username, error: 'Wrong username or password.' }), 401)
     }
     const session = c.var.session
+    // A new id (and cookie) at sign-in, the old one ended: an id planted before sign-in is worth nothing.
+    session.regenerateId(true)
     session.set('user', { username: DEMO_USER.username, name: DEMO_USER.name })
     session.set('visits', 0)
     session.flash('notice', `Welcome, ${DEMO_USER.name}! You are signed in.`)
@@ -116,6 +139,22 @@ export function createApp({ password, secure = process.env.NODE_ENV === 'product
     // session holding only the flash, which the next page reads and so clears.
     session.destroy()
     session.flash('notice', 'You have been signed out.')
+    return c.redirect('/', 303)
+  })
+
+  // With a store: the signed-in user's sessions, and "sign out everywhere else".
+  app.get('/api/devices', async (c) => {
+    const user = c.var.session.get('user')
+    if (!store || !user) return c.json({ error: store ? 'not signed in' : 'needs a store (SESSION_STORE)' }, store ? 401 : 404)
+    const devices = await deviceSessions.sessionsOf(user.username)
+    return c.json({ current: c.var.session.id, devices: devices.map(({ id, createdAt, updatedAt }) => ({ id, createdAt, updatedAt })) })
+  })
+
+  app.post('/logout-everywhere', async (c) => {
+    const user = c.var.session.get('user')
+    if (!store || !user) return c.redirect('/', 303)
+    const ended = await deviceSessions.revokeAll(user.username, { except: c.var.session.id })
+    c.var.session.flash('notice', `Signed out on ${plural(ended.length, 'other device')}.`)
     return c.redirect('/', 303)
   })
 

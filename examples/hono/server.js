@@ -5,9 +5,12 @@
  *                     NODE_ENV=production; otherwise a development password is used when unset.
  *   PORT              default 3000 (0 picks a free port)
  *   HOST              default localhost
+ *   SESSION_STORE     where sessions live; unset: in the cookie. `memory`, `fs:<directory>`, or a
+ *                     `redis://host:port` URL (store.js): the cookie then holds only a sealed id.
  */
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
+import { createStore } from './store.js'
 
 const production = process.env.NODE_ENV === 'production'
 
@@ -31,8 +34,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a po
 const hostname = process.env.HOST || 'localhost'
 
 let app
+let store
 try {
-  app = createApp({ password })
+  store = await createStore(process.env.SESSION_STORE)
+  app = createApp({ password, store })
 } catch (error) {
   // The library checks its options at setup, with a message naming the option (a short password, …).
   fail(error instanceof Error ? error.message : String(error))
@@ -45,5 +50,5 @@ const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
 server.on('error', (error) => fail(`cannot listen on ${hostname}:${port}: ${error.message}`))
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => server.close(() => process.exit(0)))
+  process.once(signal, () => server.close(() => void Promise.resolve(store?.dispose()).finally(() => process.exit(0))))
 }

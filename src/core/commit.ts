@@ -10,6 +10,7 @@ import { seal } from './seal.ts'
 import { sameJson } from './json.ts'
 import { warnPlainHttp } from './dev-warnings.ts'
 import { cacheEntry, EMPTY, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
+import { endStored, saveStored } from './stored-session.ts'
 
 /** Header lines to append: `set-cookie` lines, and the header transport's seal ('' tells the client to drop it). */
 export type SessionHeaders = Array<[name: string, value: string]>
@@ -55,7 +56,8 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const rotate = state.passwordId !== undefined && state.passwordId !== config.passwords.sealId
   // Most requests: nothing changed and nothing is due, so nothing is written.
   const destroyPending = state.destroyed && !state.settled
-  if (unchanged && !flashChanged && !touchDue && !rotate && !destroyPending && state.refused === undefined) return []
+  const stored = state.stored
+  if (unchanged && !flashChanged && !touchDue && !rotate && !destroyPending && state.refused === undefined && !state.regenerate && !stored?.migrate) return []
 
   // Throws, naming the path, for what JSON would silently change (a Date, a Map, NaN, a function).
   const dataJson = stringifyJson(session.data)
@@ -69,7 +71,8 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
     )
   }
   if (dataJson === '{}' && !hasFlash) {
-    // Nothing to keep: clear whatever the request carried (signed out, emptied, or refused).
+    // Nothing to keep: clear whatever the request carried (signed out, emptied, or refused), and end the stored id first.
+    if (stored) await endStored(config, stored)
     return clearHeaders(config, state)
   }
   if (RESERVED_KEY in session.data) {
@@ -79,7 +82,11 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const data = config.schema ? await validate(config.schema, session.data, 'commit') : session.data
   const ttl = dataJson === '{}' ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now)
   const meta = hasFlash ? { created, sealed: now, flash } : { created, sealed: now }
-  const value = await seal(config.passwords, { ...(data as object), [RESERVED_KEY]: meta }, ttl, now)
+  // With a store the data goes there, before any header is built, and the seal carries only its id.
+  const storedJson = stored && (data === session.data ? dataJson : JSON.stringify(data))
+  const id = stored && (await saveStored(config, stored, { dataJson: storedJson as string, data: data as Record<string, unknown>, flash: hasFlash ? flash : undefined, created, now, ttl }))
+  const payload = id === undefined ? { ...(data as object), [RESERVED_KEY]: meta } : { [RESERVED_KEY]: { created, sealed: now, id } }
+  const value = await seal(config.passwords, payload, ttl, now)
   // What the client will hold, as pristine JSON: the baseline of this session's next commit, and the cache's.
   const base = JSON.parse(dataJson) as Record<string, unknown>
   const headers: SessionHeaders = []
@@ -97,16 +104,17 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   }
   const entry: CacheEntry = {
     seal: value,
-    data: data === session.data ? base : (JSON.parse(JSON.stringify(data)) as Record<string, unknown>),
-    flashJson: hasFlash ? JSON.stringify(flash) : undefined,
+    data: id !== undefined ? EMPTY : data === session.data ? base : (JSON.parse(JSON.stringify(data)) as Record<string, unknown>),
+    flashJson: hasFlash && id === undefined ? JSON.stringify(flash) : undefined,
     createdAt: created,
     sealedAt: now,
     passwordId: config.passwords.sealId,
     expiresAt: ttl > 0 ? now + ttl * 1000 : undefined,
   }
+  if (id !== undefined) entry.id = id
   cacheEntry(cache, entry)
   // What was written is what the client now holds: committing this session again writes only later changes.
-  Object.assign(state, { base, flashIn: flash, flashOut: Object.create(null) as ReadState['flashOut'], createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true })
+  Object.assign(state, { base, flashIn: flash, flashOut: Object.create(null) as ReadState['flashOut'], createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true, regenerate: false })
   state.flashRead.clear()
   return headers
 }
@@ -130,7 +138,7 @@ export function clearHeaders(config: Config, state: ReadState): SessionHeaders {
     state.transport === 'header' && config.header
       ? [[config.header.response, '']]
       : expireCookies(state.present, config.cookie).map((line) => ['set-cookie', line])
-  Object.assign(state, { present: [], base: EMPTY, flashIn: {}, flashOut: Object.create(null) as ReadState['flashOut'], passwordId: undefined, refused: undefined, settled: true })
+  Object.assign(state, { present: [], base: EMPTY, flashIn: {}, flashOut: Object.create(null) as ReadState['flashOut'], passwordId: undefined, refused: undefined, settled: true, regenerate: false })
   state.flashRead.clear()
   return lines
 }
@@ -140,6 +148,9 @@ export function clearHeaders(config: Config, state: ReadState): SessionHeaders {
  * for hosts whose destroy() cannot wait for commit (iron-session's is synchronous).
  */
 export function destroyHeaders(config: Config, session: Session): SessionHeaders {
+  if (config.store) {
+    throw new TypeError('iron-fetch-session: destroyHeaders() cannot end a stored session at once: call session.destroy() and commit, which ends it in the store before expiring the cookie.')
+  }
   session.destroy()
   return clearHeaders(config, stateOf(session))
 }

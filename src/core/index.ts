@@ -6,6 +6,8 @@ import { commitHeaders, commitSession, destroyHeaders, type SessionHeaders } fro
 import { Lru } from './lru.ts'
 import { normalizeOptions, type SessionOptions } from './options.ts'
 import { readSession, type CacheEntry, type Session } from './session.ts'
+import { revoke } from './stored-session.ts'
+import { revokeAll, sessionsOf, type StoredSessionInfo } from './user-sessions.ts'
 
 export type { SessionHeaders }
 
@@ -21,20 +23,31 @@ export interface Sessions<Data = Record<string, unknown>, Flash extends FlashVal
    * Pass the response to get commit's treatment of it (none for a 101, Cache-Control: private when absent).
    */
   commitHeaders(session: Session<Data, Flash>, response?: Response): Promise<SessionHeaders>
-  /** Destroys the session and returns at once the lines that expire its cookies, for hosts whose destroy() cannot wait. */
+  /** Destroys the session and returns at once the lines that expire its cookies, for hosts whose destroy() cannot wait. Not with a store. */
   destroyHeaders(session: Session<Data, Flash>): SessionHeaders
+
+  // With a store (README "Stores"); without one these reject with a TypeError that says so.
+  /** Ends one stored session from anywhere: its cookie then reads as a new session with unsealError 'revoked'. True when it was stored. */
+  revoke(id: string): Promise<boolean>
+  /** A user's live sessions, oldest first ("your devices"). Needs the userId option. */
+  sessionsOf(user: string | number): Promise<Array<StoredSessionInfo<Data>>>
+  /** Ends every session of a user ("sign out everywhere"), but `except` (the current id, for "everywhere else"). Returns the ids ended. */
+  revokeAll(user: string | number, options?: { except?: string | undefined }): Promise<string[]>
 }
 
 export function createSessions<Data extends Record<string, unknown> = Record<string, unknown>, Flash extends FlashValues = Record<string, unknown>>(
   options: SessionOptions<Data>,
 ): Sessions<Data, Flash> {
-  const config = normalizeOptions(options as SessionOptions<never>)
+  const config = normalizeOptions(options as unknown as SessionOptions<never>)
   const cache = config.cacheSize > 0 ? new Lru<string, CacheEntry>(config.cacheSize) : undefined
   return {
     read: (request) => readSession(config, cache, request) as unknown as Promise<Session<Data, Flash>>,
     commit: (session, response) => commitSession(config, cache, session as unknown as Session, response),
     commitHeaders: (session, response) => commitHeaders(config, cache, session as unknown as Session, response),
     destroyHeaders: (session) => destroyHeaders(config, session as unknown as Session),
+    revoke: async (id) => revoke(config, id),
+    sessionsOf: async (user) => sessionsOf(config, user) as Promise<Array<StoredSessionInfo<Data>>>,
+    revokeAll: async (user, options) => revokeAll(config, user, options),
   }
 }
 
@@ -57,8 +70,9 @@ export function sessionsResolver<Data extends Record<string, unknown>, Flash ext
   const made = new Lru<string, Sessions<Data, Flash>>(16)
   const ids = new WeakMap<object, number>()
   let nextId = 0
+  // Functions, schemas and stores are keyed by identity: their JSON would not tell two apart.
   const identity = (_: string, value: unknown) => {
-    if (typeof value === 'function' || (value !== null && typeof value === 'object' && '~standard' in value)) {
+    if (typeof value === 'function' || (value !== null && typeof value === 'object' && ('~standard' in value || typeof (value as { getItem?: unknown }).getItem === 'function'))) {
       let id = ids.get(value as object)
       if (id === undefined) ids.set(value as object, (id = nextId++))
       return `#${id}`

@@ -7,9 +7,10 @@ import { normalizePasswords, type Password, type Passwords } from './passwords.t
 import { checkTtl, FOURTEEN_DAYS } from './seal.ts'
 import { checkKeys } from './strict.ts'
 import { plainHttpWarning, type PlainHttpWarning } from './dev-warnings.ts'
+import { storeConfig, type SessionStore, type StoreConfig } from './store.ts'
 
-/** Why a session cookie was refused: the seal's reasons, plus data a schema rejected. */
-export type UnsealErrorReason = 'invalid' | 'expired' | 'unknown-password' | 'invalid-data'
+/** Why a session cookie was refused: the seal's reasons, data a schema rejected, and a stored session that was revoked. */
+export type UnsealErrorReason = 'invalid' | 'expired' | 'unknown-password' | 'invalid-data' | 'revoked'
 
 /** A Standard Schema (zod 4, valibot, arktype, …); the interface is the spec's, copied as it invites. */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
@@ -56,6 +57,17 @@ export interface SessionOptions<Data = Record<string, unknown>> {
   cache?: number | false
   /** Told why a cookie was refused; the session then reads as empty. */
   onUnsealError?: (reason: UnsealErrorReason, error: unknown) => void
+
+  // Server-side store (README "Stores"; checked by storeConfig in store.ts).
+  /**
+   * Keep the data in a store — an unstorage Storage, or anything with getItem, setItem(key, value, { ttl })
+   * and removeItem — and only a sealed random id in the cookie. Enables session.id, revoke and destroy on the server.
+   */
+  store?: SessionStore
+  /** Milliseconds a store operation may take before it fails with SessionStoreError. Default 5000. */
+  storeTimeout?: number
+  /** Whose a stored session is, from its data, for sessions.sessionsOf(user) and revokeAll(user). Needs store.getKeys. */
+  userId?: (data: Partial<Data>) => string | number | undefined
 }
 
 export interface Config {
@@ -72,10 +84,11 @@ export interface Config {
   onUnsealError: SessionOptions['onUnsealError']
   /** Development only: warn once when a Secure cookie answers plain http. */
   plainHttp: PlainHttpWarning | undefined
+  store: StoreConfig | undefined
 }
 
 /** Every option createSessions knows: any other key is a mistake, refused at setup. */
-const KNOWN_OPTIONS = ['password', 'cookieName', 'ttl', 'rolling', 'maxLifetime', 'cookieOptions', 'persistentCookie', 'chunk', 'schema', 'header', 'cache', 'onUnsealError'] as const
+const KNOWN_OPTIONS = ['password', 'cookieName', 'ttl', 'rolling', 'maxLifetime', 'cookieOptions', 'persistentCookie', 'chunk', 'schema', 'header', 'cache', 'onUnsealError', 'store', 'storeTimeout', 'userId'] as const
 
 export const DEFAULT_CACHE_SIZE = 4096
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -144,5 +157,7 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
     throw new TypeError('iron-fetch-session: onUnsealError must be a function (reason, error) => void.')
   }
 
-  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, plainHttp: plainHttpWarning(cookie.attributes.secure) }
+  const store = storeConfig(options)
+
+  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, plainHttp: plainHttpWarning(cookie.attributes.secure), store }
 }

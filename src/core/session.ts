@@ -6,13 +6,17 @@
  * The sealed payload is the app's data plus one reserved key, `__ifs`, holding
  * { created, sealed, flash? } (milliseconds since the epoch). It never appears
  * in `session.data`. A cookie written by iron-session has no such key: its
- * creation time is taken as its expiration minus ttl.
+ * creation time is taken as its expiration minus ttl. With a store, the payload
+ * is only `__ifs: { created, sealed, id }` and the data comes from the store
+ * (stored-session.ts); the unseal cache then holds the id, never the data.
  */
 import { Lru } from './lru.ts'
 import { readSealCookies } from './cookies.ts'
 import { cloneJson } from './json.ts'
 import type { Config, StandardSchemaV1, UnsealErrorReason } from './options.ts'
 import { SKEW_SECONDS, unseal, UnsealError } from './seal.ts'
+import { SessionStoreError, isSessionId, newSessionId } from './store.ts'
+import { newStoredState, readStored, type StoredState } from './stored-session.ts'
 import { isToken, RESERVED_KEY } from './tokens.ts'
 import { insecureHost } from './dev-warnings.ts'
 
@@ -33,8 +37,15 @@ export interface Session<Data = Record<string, unknown>, Flash extends FlashValu
   flash<K extends keyof Flash & string>(key: K, value: Flash[K]): void
   /** Reads a flash value set by an earlier request; reading it removes it from the session. */
   getFlash<K extends keyof Flash & string>(key: K): Flash[K] | undefined
-  /** Signs out: commit expires the cookie and its chunks. Terminal: writing data afterwards is an error. */
+  /** Signs out: commit expires the cookie and its chunks (and ends the stored session). Terminal: writing data afterwards is an error. */
   destroy(): void
+  /** With a store: the key of this session's data (a new session gets one on first use). Undefined without a store. */
+  readonly id: string | undefined
+  /**
+   * A new id and a new cookie at commit, the data kept: call it at sign-in and on privilege changes,
+   * against session fixation. `true` also ends the old id. Without a store it re-seals the cookie.
+   */
+  regenerateId(deleteOld?: boolean): void
   /** True when the request carried no readable session. */
   readonly isNew: boolean
   readonly destroyed: boolean
@@ -67,6 +78,10 @@ export interface ReadState {
   settled: boolean
   /** Development only: the host of a plain-http request that a Secure cookie cannot reach. */
   insecureHost?: string | undefined
+  /** regenerateId() was called: commit writes a new seal (with a store, under a new id). */
+  regenerate: boolean
+  /** With a store: which id was read and which one commit writes. */
+  stored: StoredState | undefined
 }
 
 export const STATE = Symbol('iron-fetch-session state')
@@ -82,6 +97,8 @@ export interface CacheEntry {
   sealedAt: number
   passwordId: string
   expiresAt: number | undefined
+  /** With a store: the session id the seal names (its data is read from the store on every request). */
+  id?: string
 }
 
 export type UnsealCache = Lru<string, CacheEntry>
@@ -127,7 +144,7 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
   if (oversized) return refuse(config, undefined, [], new RefusedError('invalid', 'the Cookie header is over 64 KiB and was not read'))
   if (seal === undefined) {
     // Chunks without their first part are debris of an older session: refuse, so commit clears them.
-    return present.length > 0 ? refuse(config, undefined, present, new RefusedError('invalid', 'session cookie chunks without chunk 0')) : createSession(newState(now, transport, present))
+    return present.length > 0 ? refuse(config, undefined, present, new RefusedError('invalid', 'session cookie chunks without chunk 0')) : createSession(newState(config, now, transport, present))
   }
   try {
     let entry = cachedEntry(cache, seal)
@@ -136,14 +153,17 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
       cacheEntry(cache, entry)
     }
     checkExpiry(config, entry, now, cache, seal)
-    const state = newState(now, transport, present)
+    const state = newState(config, now, transport, present)
     state.base = entry.data
     if (entry.flashJson !== undefined) state.flashIn = JSON.parse(entry.flashJson) as FlashValues
     state.createdAt = entry.createdAt
     state.sealedAt = entry.sealedAt
     state.passwordId = entry.passwordId
+    if (entry.id !== undefined || config.store) await readFromStore(config, state, entry.id, now)
     return createSession(state, entry.expiresAt)
   } catch (error) {
+    // A store that fails is an error for the app to answer (503), never an empty session that a write would save over the data.
+    if (error instanceof SessionStoreError) throw error
     const refused = error instanceof UnsealError || error instanceof RefusedError ? error : new RefusedError('invalid', String(error))
     return refuse(config, transport, transport === 'cookie' ? present : [], refused)
   }
@@ -164,6 +184,16 @@ function findSeal(config: Config, request: Request): { seal: string | undefined;
   return { ...found, transport: found.seal === undefined ? undefined : 'cookie' }
 }
 
+/** With a store: the data and flash come from the record the seal names, or the session is refused. */
+async function readFromStore(config: Config, state: ReadState, id: string | undefined, now: number): Promise<void> {
+  const found = await readStored(config, state.stored, id, now)
+  if (found === undefined) return
+  if ('reason' in found) throw new RefusedError(found.reason, found.message)
+  // A fresh JSON.parse per request: the data is never shared, so no copy is needed to hand it out.
+  state.base = config.schema ? (JSON.parse(JSON.stringify(await validate(config.schema, found.data, 'read'))) as Record<string, unknown>) : found.data
+  state.flashIn = found.flash ?? {}
+}
+
 /** Opens a seal into a cache entry, or throws UnsealError / RefusedError. */
 async function open(config: Config, seal: string, now: number): Promise<CacheEntry> {
   const { data, passwordId, expiresAt } = await unseal(config.passwords, seal, now)
@@ -174,6 +204,7 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
   if (isToken(payload)) throw new RefusedError('invalid', 'the seal is a sealData token, not a session')
   const meta = bookkeeping(payload[RESERVED_KEY], now)
   delete payload[RESERVED_KEY]
+  if (meta?.id !== undefined && Object.keys(payload).length > 0) throw new RefusedError('invalid', 'the seal names a stored session and also holds data')
   const sealedFromTtl = expiresAt === undefined ? undefined : expiresAt - config.ttl * 1000
   if (meta?.created === undefined && sealedFromTtl === undefined && config.maxLifetime !== undefined) {
     // A ttl-0 seal from iron-session or sealData says neither when it was made nor when it ends.
@@ -184,20 +215,24 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
   const flash = meta?.flash
   // Without a schema the payload is fresh from JSON.parse; a schema's output may hold anything, so it is made JSON.
   const pristine = config.schema ? (JSON.parse(JSON.stringify(await validate(config.schema, payload, 'read'))) as Record<string, unknown>) : payload
-  return { seal, data: pristine, flashJson: flash && JSON.stringify(flash), createdAt, sealedAt, passwordId, expiresAt }
+  const entry: CacheEntry = { seal, data: pristine, flashJson: flash && JSON.stringify(flash), createdAt, sealedAt, passwordId, expiresAt }
+  if (meta?.id !== undefined) entry.id = meta.id
+  return entry
 }
 
 interface Bookkeeping {
   created?: number
   sealed?: number
   flash?: Record<string, unknown>
+  /** With a store: the session id. */
+  id?: string
 }
 
 /** The payload's `__ifs`, checked: times are finite and not in the future (past the clock skew), flash is an object. */
 function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
   if (meta === undefined) return undefined
   if (meta === null || typeof meta !== 'object') throw new RefusedError('invalid', `the seal's ${RESERVED_KEY} is not an object`)
-  const { created, sealed, flash } = meta as { created?: unknown; sealed?: unknown; flash?: unknown }
+  const { created, sealed, flash, id } = meta as { created?: unknown; sealed?: unknown; flash?: unknown; id?: unknown }
   const latest = now + SKEW_SECONDS * 1000
   for (const time of [created, sealed]) {
     if (time !== undefined && (typeof time !== 'number' || !Number.isFinite(time) || time > latest)) {
@@ -207,7 +242,13 @@ function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
   if (flash !== undefined && (flash === null || typeof flash !== 'object' || Array.isArray(flash))) {
     throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.flash is not an object`)
   }
-  return { ...(created !== undefined && { created: created as number }), ...(sealed !== undefined && { sealed: sealed as number }), ...(flash !== undefined && { flash: flash as Record<string, unknown> }) }
+  if (id !== undefined && !isSessionId(id)) throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.id is not a session id`)
+  return {
+    ...(created !== undefined && { created: created as number }),
+    ...(sealed !== undefined && { sealed: sealed as number }),
+    ...(flash !== undefined && { flash: flash as Record<string, unknown> }),
+    ...(id !== undefined && { id }),
+  }
 }
 
 /** Expiry is checked on every read, cache hits included: the seal's own, then maxLifetime's. */
@@ -239,10 +280,10 @@ export async function validate(schema: StandardSchemaV1, value: unknown, when: '
 function refuse(config: Config, transport: ReadState['transport'], present: string[], error: UnsealError | RefusedError): Session & { [STATE]: ReadState } {
   config.onUnsealError?.(error.reason, error)
   // A refused header seal is answered in the header (empty, after the refusal), never with a cookie.
-  return createSession({ ...newState(Date.now(), transport === 'header' ? 'header' : undefined, present), refused: error.reason })
+  return createSession({ ...newState(config, Date.now(), transport === 'header' ? 'header' : undefined, present), refused: error.reason })
 }
 
-function newState(now: number, transport: ReadState['transport'], present: string[]): ReadState {
+function newState(config: Config, now: number, transport: ReadState['transport'], present: string[]): ReadState {
   return {
     transport,
     present,
@@ -257,6 +298,8 @@ function newState(now: number, transport: ReadState['transport'], present: strin
     refused: undefined,
     destroyed: false,
     settled: false,
+    regenerate: false,
+    stored: config.store ? newStoredState() : undefined,
   }
 }
 
@@ -324,5 +367,20 @@ class RequestSession implements Session {
     // Clear in place, so code holding `session.data` sees the sign-out too.
     for (const key of Object.keys(this.data)) delete this.data[key]
     state.flashIn = {}
+    // The id read is ended at commit; a flash kept after destroy() gets a new one.
+    if (state.stored) Object.assign(state.stored, { endRead: true, id: undefined })
+  }
+
+  get id(): string | undefined {
+    const stored = this[STATE].stored
+    return stored && (stored.id ??= newSessionId())
+  }
+
+  regenerateId(deleteOld = false): void {
+    const state = this[STATE]
+    state.regenerate = true
+    if (!state.stored) return
+    state.stored.id = newSessionId()
+    if (deleteOld) state.stored.endRead = true
   }
 }

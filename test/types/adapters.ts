@@ -5,6 +5,9 @@ import { createSessions } from '../../src/index.js'
 import { withSession } from '../../src/adapters/fetch.js'
 import { ironSession as routerSession, SessionKey } from '../../src/adapters/fetch-router.js'
 import { ironSession } from '../../src/adapters/hono.js'
+import { createIronSessionStorage } from '../../src/adapters/remix-session.js'
+import type { Session as RemixSession } from '@remix-run/session'
+import { createStorage } from 'unstorage'
 
 type Data = { count: number; user: { name: string } }
 const password = 'a-test-password-of-at-least-32-characters'
@@ -57,4 +60,28 @@ void sessions.read(new Request('https://x.test/')).then((session) => {
   session.set('count', '1')
   // @ts-expect-error unknown key
   session.get('nope')
+})
+
+// Stores: an unstorage Storage is a store as it is; userId is typed by the data; the store's ends are typed.
+const stored = createSessions<Data>({ password, store: createStorage(), userId: (data) => data.user?.name })
+void stored.sessionsOf('ada').then((list) => {
+  const count: number | undefined = list[0]?.data.count
+  const id: string | undefined = list[0]?.id
+  return [count, id]
+})
+void stored.read(new Request('https://x.test/')).then((session) => {
+  const id: string | undefined = session.id
+  session.regenerateId(true)
+  return id
+})
+// @ts-expect-error userId reads the data's own keys
+createSessions<Data>({ password, store: createStorage(), userId: (data) => data.nope })
+// @ts-expect-error a store needs getItem, setItem and removeItem
+createSessions<Data>({ password, store: { getItem: () => null } })
+
+// Remix 3: the storage gives Remix's own Session.
+const remix = createIronSessionStorage<Data>({ password, store: createStorage() })
+void remix.read(null).then((session) => {
+  const remixSession: RemixSession = session
+  return remixSession.id
 })

@@ -1,0 +1,247 @@
+/**
+ * A server-side store, when the app gives one: the seal then carries a random
+ * session id, and the data lives in the store. This file is the store's
+ * contract — unstorage's getItem / setItem(key, value, { ttl }) / removeItem
+ * (getKeys for the user index), so an unstorage `Storage` with any driver plugs
+ * in as is — the key layout, the record format, and the one rule for failures:
+ * a store that throws or does not answer is a SessionStoreError, never an
+ * empty session that a later write would turn into lost data.
+ *
+ *   ifs:session:<id>          the record: `ifs1:` then JSON { data, flash?, created, sealed, expires?, user?, indexed? }
+ *   ifs:revoked:<id>          a revocation marker, read with every record
+ *   ifs:user:<sha256(user)>:<id>  one key per session of a user (see user-sessions.ts)
+ *
+ * Records start with `ifs1:` so no store layer (unstorage's destr, a client
+ * that auto-parses JSON) changes them on the way back: we parse them ourselves.
+ */
+import { toHex } from './base64url.ts'
+import { SKEW_SECONDS } from './seal.ts'
+
+/** What a store must offer: an unstorage `Storage` has all of it. Methods may return values or promises. */
+export interface SessionStore {
+  getItem(key: string): unknown
+  setItem(key: string, value: string, options: { ttl?: number }): unknown
+  removeItem(key: string): unknown
+  /** Keys under a prefix; needed by the user index (`userId` option). */
+  getKeys?(base: string): unknown
+}
+
+/** The store options, checked. */
+export interface StoreConfig {
+  store: SessionStore
+  /** Milliseconds a store operation may take. */
+  timeout: number
+  userId: ((data: Record<string, unknown>) => unknown) | undefined
+}
+
+export const DEFAULT_STORE_TIMEOUT = 5000
+/** Bytes of randomness in a session id: 128 bits (OWASP asks for at least 64), from crypto.getRandomValues. */
+const ID_BYTES = 16
+const ID = /^[0-9a-f]{32}$/
+export const RECORD_PREFIX = 'ifs1:'
+/** Some drivers refuse shorter ttls (Workers KV: 60 s). Records carry their own expiry, checked on read. */
+const MIN_STORE_TTL = 60
+/** How long a revocation outlives the seals it ends: covers a request in flight when revoke() ran. */
+const REVOKED_MARGIN = 3600
+
+export const keys = {
+  record: (id: string) => `ifs:session:${id}`,
+  revoked: (id: string) => `ifs:revoked:${id}`,
+  userPrefix: (userHash: string) => `ifs:user:${userHash}:`,
+  user: (userHash: string, id: string) => `ifs:user:${userHash}:${id}`,
+}
+
+export class SessionStoreError extends Error {
+  override name = 'SessionStoreError'
+  constructor(
+    /** What was being done: reading a session, writing one, ending one, or listing a user's. */
+    readonly operation: 'read' | 'write' | 'end' | 'list',
+    message: string,
+    options?: { cause: unknown },
+  ) {
+    super(`iron-fetch-session: ${message}`, options)
+  }
+}
+
+/** The store options from the session options: all checked here, at setup, with the fix in the message. */
+export function storeConfig(options: { store?: unknown; storeTimeout?: unknown; userId?: unknown }): StoreConfig | undefined {
+  const { store, storeTimeout, userId } = options
+  if (store === undefined) {
+    if (storeTimeout !== undefined) throw new TypeError('iron-fetch-session: storeTimeout needs a store; add store, or drop storeTimeout.')
+    if (userId !== undefined) throw new TypeError('iron-fetch-session: userId needs a store: a cookie session has no server-side list of sessions. Add store, or drop userId.')
+    return undefined
+  }
+  const methods = store !== null && typeof store === 'object' ? (['getItem', 'setItem', 'removeItem'] as const).filter((name) => typeof (store as Record<string, unknown>)[name] !== 'function') : ['getItem', 'setItem', 'removeItem']
+  if (methods.length > 0) {
+    throw new TypeError(`iron-fetch-session: store must have getItem, setItem and removeItem (missing ${methods.join(', ')}). Pass an unstorage Storage: createStorage({ driver }).`)
+  }
+  const timeout = storeTimeout ?? DEFAULT_STORE_TIMEOUT
+  if (typeof timeout !== 'number' || !Number.isSafeInteger(timeout) || timeout < 1 || timeout > 2 ** 31 - 1) {
+    throw new TypeError(`iron-fetch-session: storeTimeout must be a whole number of milliseconds, at least 1 (default ${DEFAULT_STORE_TIMEOUT}); got ${String(storeTimeout)}.`)
+  }
+  if (userId !== undefined && typeof userId !== 'function') {
+    throw new TypeError('iron-fetch-session: userId must be a function of the session data, such as (data) => data.user?.id.')
+  }
+  if (userId !== undefined && typeof (store as SessionStore).getKeys !== 'function') {
+    throw new TypeError('iron-fetch-session: userId needs a store with getKeys, to list a user\'s sessions (an unstorage Storage has it).')
+  }
+  return { store: store as SessionStore, timeout, userId: userId as StoreConfig['userId'] }
+}
+
+/** A new session id: 128 random bits, as 32 lowercase hex characters (safe in any key, any file system). */
+export function newSessionId(): string {
+  return toHex(crypto.getRandomValues(new Uint8Array(ID_BYTES)))
+}
+
+export const isSessionId = (id: unknown): id is string => typeof id === 'string' && ID.test(id)
+
+/** An id in messages and logs: enough to tell two apart, not enough to act on. */
+export const shortId = (id: string) => `${id.slice(0, 8)}…`
+
+/**
+ * Runs store calls with a deadline. Any throw, rejection or timeout becomes a
+ * SessionStoreError naming what was being done; a call that timed out may
+ * still land later, which the README's outage notes cover.
+ */
+export async function guarded<T>(config: StoreConfig, operation: SessionStoreError['operation'], what: string, run: () => Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SessionStoreError(operation, `the session store did not answer within ${config.timeout} ms while ${what}. The session is unknown, not empty: answer 503 and let the client retry.`)), config.timeout)
+  })
+  try {
+    return await Promise.race([Promise.resolve().then(run), deadline])
+  } catch (error) {
+    if (error instanceof SessionStoreError) throw error
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new SessionStoreError(operation, `the session store failed while ${what} (${reason}). The session is unknown, not empty: answer 503 and let the client retry.`, { cause: error })
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * One store call, as a promise. An Error *returned* is thrown: unstorage's fs driver
+ * resolves with the error for a failure other than "not found" (EACCES, ENOTDIR), and
+ * taking it for a value would read a failing disk as a missing session.
+ */
+export async function call<T>(run: () => T): Promise<Awaited<T>> {
+  const value = await run()
+  if (value instanceof Error) throw value
+  return value
+}
+
+/** A session's record as stored. Times are milliseconds since the epoch. */
+export interface StoredRecord {
+  data: Record<string, unknown>
+  flash?: Record<string, unknown>
+  created: number
+  /** When this record (and the seal naming it) was written. */
+  sealed: number
+  /** When it ends, as the seal does; absent for ttl 0. Checked on read: some drivers ignore ttl. */
+  expires?: number
+  /** The user it belongs to, from the userId option. */
+  user?: string
+  /** When its user-index key ends; absent when that key has no ttl. */
+  indexed?: number
+}
+
+/** The stored string. The data's JSON is passed in as already made by commit, not stringified twice. */
+export function encodeRecord(record: Omit<StoredRecord, 'data'>, dataJson: string): string {
+  return `${RECORD_PREFIX}${JSON.stringify(record).slice(0, -1)}${Object.keys(record).length > 0 ? ',' : ''}"data":${dataJson}}`
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
+
+/** The record, or a description of what is wrong with the stored value. */
+export function decodeRecord(value: unknown): StoredRecord | string {
+  if (typeof value !== 'string' || !value.startsWith(RECORD_PREFIX)) return `the stored value is not a session record (${typeof value})`
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value.slice(RECORD_PREFIX.length))
+  } catch {
+    return 'the stored record is not JSON'
+  }
+  if (!isObject(parsed) || !isObject(parsed.data) || !isTime(parsed.created) || !isTime(parsed.sealed)) return 'the stored record lacks data or times'
+  const { flash, expires, user, indexed } = parsed
+  if ((flash !== undefined && !isObject(flash)) || (expires !== undefined && !isTime(expires)) || (user !== undefined && typeof user !== 'string') || (indexed !== undefined && !isTime(indexed))) {
+    return 'the stored record has a malformed field'
+  }
+  return parsed as unknown as StoredRecord
+}
+
+/** The store ttl, in whole seconds, for something that must outlive a seal of `ttl` seconds; undefined: no expiry. */
+export function storeTtl(ttl: number): number | undefined {
+  return ttl > 0 ? Math.max(MIN_STORE_TTL, ttl + SKEW_SECONDS) : undefined
+}
+
+/** The revocation marker's ttl: past every seal that could still name the id. */
+export function revokedTtl(ttl: number, maxLifetime: number | undefined): number | undefined {
+  const longest = ttl > 0 ? ttl : maxLifetime
+  return longest === undefined ? undefined : longest + SKEW_SECONDS + REVOKED_MARGIN
+}
+
+export const ttlOption = (ttl: number | undefined): { ttl?: number } => (ttl === undefined ? {} : { ttl })
+
+/** The record and whether the id was revoked, read together (one round trip on one connection). */
+export async function loadRecord(config: StoreConfig, id: string): Promise<{ value: unknown; revoked: boolean }> {
+  const { store } = config
+  const [value, marker] = await guarded(config, 'read', `reading session ${shortId(id)}`, () => Promise.all([call(() => store.getItem(keys.record(id))), call(() => store.getItem(keys.revoked(id)))]))
+  return { value: value ?? undefined, revoked: marker !== null && marker !== undefined }
+}
+
+/** SHA-256 of the user id, as hex: any user id (an email, a path) becomes a key every driver accepts, and shows no one's email. */
+export async function userHash(user: string): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(user))))
+}
+
+/** The user a record belongs to, from the userId option: a non-empty string (numbers are written as strings), or undefined. */
+export function userOf(config: StoreConfig, data: Record<string, unknown>): string | undefined {
+  if (!config.userId) return undefined
+  const user = config.userId(data)
+  if (user === undefined || user === null || user === '') return undefined
+  if (typeof user === 'number' && Number.isFinite(user)) return String(user)
+  if (typeof user !== 'string') throw new TypeError(`iron-fetch-session: userId returned a ${typeof user}; it must return a string, a number or undefined.`)
+  return user
+}
+
+// ---------------------------------------------------------------- ending an id, and the user index
+
+/**
+ * Ends a session id: first the revocation marker, so the id is dead even if a
+ * request already in flight writes its record again; then the data and the
+ * user-index key. Used by destroy(), regenerateId(true), revoke and revokeAll.
+ */
+export async function endSession(config: StoreConfig, lifetime: { ttl: number; maxLifetime: number | undefined }, id: string, user: string | undefined): Promise<void> {
+  const { store } = config
+  const hash = user === undefined ? undefined : await userHash(user)
+  await guarded(config, 'end', `ending session ${shortId(id)}`, async () => {
+    await call(() => store.setItem(keys.revoked(id), `${RECORD_PREFIX}revoked`, ttlOption(revokedTtl(lifetime.ttl, lifetime.maxLifetime))))
+    await Promise.all([call(() => store.removeItem(keys.record(id))), hash === undefined ? undefined : call(() => store.removeItem(keys.user(hash, id)))])
+  })
+}
+
+/**
+ * Writes the user-index key of a session, before its record: a key naming a
+ * record not yet written is harmless (listings read the record), while a
+ * record written without its key would be invisible to sessionsOf and revokeAll.
+ * It lives twice the session's ttl, so a rolling session rewrites it about once per ttl.
+ * Returns when it ends (undefined: no ttl).
+ */
+export async function indexSession(config: StoreConfig, user: string, id: string, ttl: number, now: number): Promise<number | undefined> {
+  const hash = await userHash(user)
+  const seconds = storeTtl(ttl) === undefined ? undefined : 2 * (storeTtl(ttl) as number)
+  await guarded(config, 'write', `indexing session ${shortId(id)} under its user`, () => call(() => config.store.setItem(keys.user(hash, id), `${RECORD_PREFIX}${now}`, ttlOption(seconds))))
+  return seconds === undefined ? undefined : now + seconds * 1000
+}
+
+/** True when the index key (ending at `indexed`, undefined: never) would end before a record ending at `expires`. */
+export function indexEndsFirst(indexed: number | undefined, expires: number | undefined): boolean {
+  if (indexed === undefined) return false
+  return expires === undefined || indexed < expires + SKEW_SECONDS * 1000
+}
+
+export async function unindexSession(config: StoreConfig, user: string, id: string): Promise<void> {
+  const hash = await userHash(user)
+  await guarded(config, 'write', `removing session ${shortId(id)} from its former user's index`, () => call(() => config.store.removeItem(keys.user(hash, id))))
+}

@@ -1,0 +1,126 @@
+/**
+ * A session kept in a store, through its life: read loads the record the seal
+ * names (and whether it was revoked), commit writes it before any header is
+ * built, and destroy, emptying or regenerateId(true) end the old id.
+ *
+ * The decisions — whether anything changed, flash, rolling, maxLifetime,
+ * password rotation, schema — are the same as for a cookie session and stay
+ * in session.ts and commit.ts; this file only moves data to and from the store.
+ */
+import type { Config, UnsealErrorReason } from './options.ts'
+import { SKEW_SECONDS } from './seal.ts'
+import { call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, indexSession, isSessionId, keys, loadRecord, newSessionId, shortId, storeTtl, ttlOption, unindexSession, userOf, type StoreConfig, type StoredRecord } from './store.ts'
+
+/** Per request, with a store: which id was read and which one commit writes. */
+export interface StoredState {
+  /** The id commit writes to: the one read, or a new one (made on first use, by regenerateId, after destroy). */
+  id: string | undefined
+  /** The id whose record this request read; undefined for a new session. */
+  readId: string | undefined
+  /** That record's user and user-index expiry. */
+  user: string | undefined
+  indexed: number | undefined
+  /** End readId at commit: destroy(), or regenerateId(true). */
+  endRead: boolean
+  /** A cookie-only seal (from before the store was added) read under a store: commit moves its data in. */
+  migrate: boolean
+}
+
+export function newStoredState(): StoredState {
+  return { id: undefined, readId: undefined, user: undefined, indexed: undefined, endRead: false, migrate: false }
+}
+
+export interface Refusal {
+  reason: UnsealErrorReason
+  message: string
+}
+
+/** What read() needs from a store-backed seal: the record's data and flash, or why the session is refused. Throws SessionStoreError. */
+export async function readStored(config: Config, stored: StoredState | undefined, id: string | undefined, now: number): Promise<{ data: Record<string, unknown>; flash: Record<string, unknown> | undefined } | Refusal | undefined> {
+  if (!config.store || !stored) return { reason: 'invalid', message: 'the seal names a stored session, and no store is configured' }
+  if (id === undefined) {
+    // A cookie-only seal: its data is read as usual, and the next commit moves it into the store.
+    stored.migrate = true
+    return undefined
+  }
+  const { value, revoked } = await loadRecord(config.store, id)
+  if (revoked) return { reason: 'revoked', message: `session ${shortId(id)} was revoked` }
+  if (value === undefined) return { reason: 'expired', message: `session ${shortId(id)} is not in the store: it expired, or the store lost it` }
+  const record = decodeRecord(value)
+  if (typeof record === 'string') return { reason: 'invalid', message: `session ${shortId(id)}: ${record}` }
+  const refusal = expired(config, record, now)
+  if (refusal) return { reason: 'expired', message: `session ${shortId(id)} ${refusal}` }
+  Object.assign(stored, { id, readId: id, user: record.user, indexed: record.indexed })
+  return { data: record.data, flash: record.flash }
+}
+
+/** Why a record has ended, from what is stored (drivers such as fs and memory ignore ttl), or undefined. */
+export function expired(config: Config, record: StoredRecord, now: number): string | undefined {
+  if (record.expires !== undefined && record.expires <= now - SKEW_SECONDS * 1000) return `expired at ${new Date(record.expires).toISOString()}`
+  if (config.maxLifetime !== undefined && record.created + config.maxLifetime * 1000 <= now) return `passed maxLifetime (created ${new Date(record.created).toISOString()})`
+  return undefined
+}
+
+export interface StoredWrite {
+  /** The data as stored (after the schema), as JSON. */
+  dataJson: string
+  data: Record<string, unknown>
+  flash: Record<string, unknown> | undefined
+  created: number
+  now: number
+  /** The seal's ttl in seconds; 0: no expiry. */
+  ttl: number
+}
+
+/**
+ * Writes the record under the session's id (a new one when needed), its user-index
+ * key first, then ends the id it replaces when asked. Returns the id for the seal.
+ * Every store call happens here, before commit builds a header: a failure rejects
+ * with SessionStoreError and the client keeps the cookie it had.
+ */
+export async function saveStored(config: Config, stored: StoredState, write: StoredWrite): Promise<string> {
+  const store = config.store as StoreConfig
+  const id = (stored.id ??= newSessionId())
+  const { now, ttl } = write
+  const expires = ttl > 0 ? now + ttl * 1000 : undefined
+  const user = userOf(store, write.data)
+  const sameId = id === stored.readId
+  let indexed = sameId && user === stored.user ? stored.indexed : undefined
+  if (user !== undefined && (!sameId || user !== stored.user || indexEndsFirst(stored.indexed, expires))) {
+    indexed = await indexSession(store, user, id, ttl, now)
+  }
+  const record = {
+    created: write.created,
+    sealed: now,
+    ...(expires !== undefined && { expires }),
+    ...(user !== undefined && { user }),
+    ...(user !== undefined && indexed !== undefined && { indexed }),
+    ...(write.flash !== undefined && { flash: write.flash }),
+  }
+  await guarded(store, 'write', `writing session ${shortId(id)}`, () => call(() => store.store.setItem(keys.record(id), encodeRecord(record, write.dataJson), ttlOption(storeTtl(ttl)))))
+  if (stored.readId !== undefined && !sameId && stored.endRead) await endSession(store, config, stored.readId, stored.user)
+  else if (sameId && stored.user !== undefined && stored.user !== user) await unindexSession(store, stored.user, id)
+  Object.assign(stored, { id, readId: id, user, indexed, endRead: false, migrate: false })
+  return id
+}
+
+/** Nothing left to keep (destroyed, or emptied): the id read is ended, and the next write starts a new one. */
+export async function endStored(config: Config, stored: StoredState): Promise<void> {
+  if (stored.readId !== undefined) await endSession(config.store as StoreConfig, config, stored.readId, stored.user)
+  Object.assign(stored, { id: undefined, readId: undefined, user: undefined, indexed: undefined, endRead: false, migrate: false })
+}
+
+/** sessions.revoke(id): that session's cookie then reads as a new session with unsealError 'revoked'. True when it was stored. */
+export async function revoke(config: Config, id: string): Promise<boolean> {
+  const store = requireStore(config, 'revoke(id)')
+  if (!isSessionId(id)) throw new TypeError('iron-fetch-session: revoke(id) takes a session id as session.id gives it: 32 hexadecimal characters.')
+  const { value } = await loadRecord(store, id)
+  const record = value === undefined ? undefined : decodeRecord(value)
+  await endSession(store, config, id, typeof record === 'object' ? record.user : undefined)
+  return typeof record === 'object'
+}
+
+export function requireStore(config: Config, what: string): StoreConfig {
+  if (!config.store) throw new TypeError(`iron-fetch-session: ${what} needs the store option: a cookie session has nothing on the server to end or list.`)
+  return config.store
+}
