@@ -2,26 +2,15 @@
 // Each version comes from the `node` npm package, installed from its own lockfile under tools/nodeNN.
 // The runtime examples (workerd, Deno, Bun, Chromium, Next.js) run once, in npm test.
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const LIBRARY_TESTS = [
-  'test/adapter-fetch-router.test.ts',
-  'test/adapter-fetch.test.ts',
-  'test/adapter-hono.test.ts',
-  'test/adapter-iron-session.test.ts',
-  'test/cookies.test.ts',
-  'test/iron-session-interop.test.ts',
-  'test/json.test.ts',
-  'test/load.test.ts',
-  'test/lru.test.ts',
-  'test/options.test.ts',
-  'test/property.test.ts',
-  'test/purposes.test.ts',
-  'test/seal.test.ts',
-  'test/sessions.test.ts',
-]
+// Every test file but those that start other runtimes, browsers, builds or long load runs (npm test runs them once).
+const ONCE = /^(example|examples-|backend-runtimes|deno|package|readme|memory|load-redis|store-outage)/
+const LIBRARY_TESTS = readdirSync(`${root}test`)
+  .filter((name) => name.endsWith('.test.ts') && !ONCE.test(name))
+  .map((name) => `test/${name}`)
 
 for (const version of ['22', '24']) {
   const dir = `${root}tools/node${version}/`
