@@ -37,9 +37,9 @@ export function ironSession<Data extends Record<string, unknown> = Record<string
     // c.header() copies a finalised response, whose headers may be immutable (Response.redirect) or
     // shared (a Response the app reuses), and it copies on every call: so the first line goes through
     // it and the rest onto that private copy. Assigning c.res would merge the old Set-Cookie over ours.
-    const [first, ...rest] = await sessions.commitHeaders(session, c.res)
-    if (!first) return
-    c.header(first[0], first[1], { append: true })
-    for (const [name, value] of rest) c.res.headers.append(name, value)
+    const lines = await sessions.commitHeaders(session, c.res)
+    if (lines.length === 0) return
+    c.header(lines[0]![0], lines[0]![1], { append: true })
+    for (let i = 1; i < lines.length; i++) c.res.headers.append(lines[i]![0], lines[i]![1])
   }
 }

@@ -51,7 +51,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const now = Date.now()
   // Data the app never touched is what was read; touched, it is compared with what was read, as JSON.
   const unchanged = state.data === undefined || sameJson(state.data, state.base)
-  const flashChanged = state.flashRead.size > 0 || Object.keys(state.flashOut).length > 0
+  const flashChanged = state.flashRead.size > 0 || state.flashOut !== undefined
   const touchDue = config.touchAfter !== undefined && state.sealedAt !== undefined && now - state.sealedAt >= config.touchAfter * 1000
   const rotate = state.passwordId !== undefined && state.passwordId !== config.passwords.sealId
   // Most requests: nothing changed and nothing is due, so nothing is written.
@@ -63,7 +63,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const dataJson = stringifyJson(session.data)
 
   const flash = { ...state.flashIn, ...state.flashOut }
-  for (const key of state.flashRead) if (!Object.hasOwn(state.flashOut, key)) delete flash[key]
+  for (const key of state.flashRead) if (!(state.flashOut && Object.hasOwn(state.flashOut, key))) delete flash[key]
   const hasFlash = Object.keys(flash).length > 0
   if (state.destroyed && dataJson !== '{}') {
     throw new Error(
@@ -114,7 +114,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   if (id !== undefined) entry.id = id
   cacheEntry(cache, entry)
   // What was written is what the client now holds: committing this session again writes only later changes.
-  Object.assign(state, { base, flashIn: flash, flashOut: Object.create(null) as ReadState['flashOut'], createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true, regenerate: false })
+  Object.assign(state, { base, flashIn: flash, flashOut: undefined, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true, regenerate: false })
   state.flashRead.clear()
   return headers
 }
@@ -138,7 +138,7 @@ export function clearHeaders(config: Config, state: ReadState): SessionHeaders {
     state.transport === 'header' && config.header
       ? [[config.header.response, '']]
       : expireCookies(state.present, config.cookie).map((line) => ['set-cookie', line])
-  Object.assign(state, { present: [], base: EMPTY, flashIn: {}, flashOut: Object.create(null) as ReadState['flashOut'], passwordId: undefined, refused: undefined, settled: true, regenerate: false })
+  Object.assign(state, { present: [], base: EMPTY, flashIn: {}, flashOut: undefined, passwordId: undefined, refused: undefined, settled: true, regenerate: false })
   state.flashRead.clear()
   return lines
 }

@@ -131,12 +131,14 @@ export function readSealCookies(cookieHeader: string | null, config: CookieConfi
   if (cookieHeader.length > MAX_COOKIE_HEADER) return { seal: undefined, present: [], oversized: true }
   const jar = parseCookie(cookieHeader)
   const names = config.names
-  const present = names.filter((name) => jar[name] !== undefined)
+  // Plain loops: this runs on every request.
+  const present: string[] = []
+  for (let i = 0; i < names.length; i++) if (jar[names[i]!] !== undefined) present.push(names[i]!)
   const whole = jar[config.name]
   if (whole) return { seal: whole, present }
   let seal = ''
-  for (const name of names.slice(1)) {
-    const part = jar[name]
+  for (let i = 1; i < names.length; i++) {
+    const part = jar[names[i]!]
     if (!part) break
     seal += part
   }

@@ -15,6 +15,7 @@ const SEAL_SALT_SECONDS = 3600
 /** Derived keys kept per password: each password has its own share, so one tenant's forged seals never evict another's keys. */
 const DERIVED_KEYS_PER_PASSWORD = 2048
 
+/** The salts new seals are made with, and their keys (as the backend made them: bytes, or a promise). */
 interface SealingKeys {
   encSalt: string
   macSalt: string
@@ -33,7 +34,6 @@ export class SecretKeys {
   readonly #secret: unknown
   readonly #derived = new Lru<string, unknown>(DERIVED_KEYS_PER_PASSWORD)
   #current: SealingKeys | undefined
-  #renewing: Promise<SealingKeys> | undefined
 
   private constructor(
     readonly backend: CryptoBackend,
@@ -66,24 +66,26 @@ export class SecretKeys {
     if (key === undefined) {
       key = this.backend.deriveKey(this.#secret, kind, salt)
       derived.set(cacheKey, key)
+      // A derivation that fails is not kept: the next seal with this salt tries again.
       if (key instanceof Promise) key.catch(() => derived.delete(cacheKey))
     }
     return key
   }
 
   /** The current sealing salts and keys, renewed every SEAL_SALT_SECONDS. */
-  sealing(now: number): SealingKeys | Promise<SealingKeys> {
+  sealing(now: number): SealingKeys {
     const current = this.#current
     if (current && current.until > now) return current
-    this.#renewing ??= this.#renew(now).finally(() => (this.#renewing = undefined))
-    return this.#renewing
-  }
-
-  async #renew(now: number): Promise<SealingKeys> {
     const encSalt = toHex(randomBytes(this.backend, 32))
     const macSalt = toHex(randomBytes(this.backend, 32))
-    const [enc, mac] = await Promise.all([this.derive('enc', encSalt), this.derive('mac', macSalt)])
-    return (this.#current = { encSalt, macSalt, enc, mac, until: now + SEAL_SALT_SECONDS * 1000 })
+    const renewed = { encSalt, macSalt, enc: this.derive('enc', encSalt), mac: this.derive('mac', macSalt), until: now + SEAL_SALT_SECONDS * 1000 }
+    // Should an asynchronous derivation fail, the next seal makes a new pair rather than reuse it for an hour.
+    if (renewed.enc instanceof Promise || renewed.mac instanceof Promise) {
+      Promise.all([renewed.enc, renewed.mac]).catch(() => {
+        if (this.#current === renewed) this.#current = undefined
+      })
+    }
+    return (this.#current = renewed)
   }
 }
 

@@ -68,7 +68,8 @@ export interface ReadState {
   data: Record<string, unknown> | undefined
   flashIn: FlashValues
   flashRead: Set<string>
-  flashOut: FlashValues
+  /** What the app flashed, made on its first flash(): most requests flash nothing. */
+  flashOut: FlashValues | undefined
   createdAt: number
   sealedAt: number | undefined
   passwordId: string | undefined
@@ -180,8 +181,9 @@ function findSeal(config: Config, request: Request): { seal: string | undefined;
     if (value === '' || (value !== null && !config.header.bearer)) return { seal: value || undefined, transport: 'header', present: [] }
     if (bearer) return { seal: bearer[1] || undefined, transport: 'header', present: [] }
   }
-  const found = readSealCookies(request.headers.get('cookie'), config.cookie)
-  return { ...found, transport: found.seal === undefined ? undefined : 'cookie' }
+  const { seal, present, oversized } = readSealCookies(request.headers.get('cookie'), config.cookie)
+  // Built field by field: spreading one object into another costs several times as much, on every request.
+  return oversized ? { seal, transport: undefined, present, oversized } : { seal, transport: seal === undefined ? undefined : 'cookie', present }
 }
 
 /** With a store: the data and flash come from the record the seal names, or the session is refused. */
@@ -289,9 +291,9 @@ function newState(config: Config, now: number, transport: ReadState['transport']
     present,
     base: EMPTY,
     data: undefined,
-    flashIn: {},
+    flashIn: EMPTY,
     flashRead: new Set(),
-    flashOut: Object.create(null) as FlashValues,
+    flashOut: undefined,
     createdAt: now,
     sealedAt: undefined,
     passwordId: undefined,
@@ -351,7 +353,8 @@ class RequestSession implements Session {
   }
 
   flash(key: string, value: unknown): void {
-    this[STATE].flashOut[key] = value
+    // Without a prototype, so a "__proto__" key is a key; such objects are slow, so made only when used.
+    ;(this[STATE].flashOut ??= Object.create(null) as FlashValues)[key] = value
   }
 
   getFlash(key: string): unknown {

@@ -11,6 +11,7 @@
  * password (SECURITY.md).
  */
 import { Lru } from './lru.ts'
+import type { CryptoBackend } from './crypto/backend.ts'
 import { cryptoBackend } from './crypto/choice.ts'
 import { normalizePasswords, type Password, type Passwords } from './passwords.ts'
 import { checkTtl, FOURTEEN_DAYS, seal, unseal, UnsealError, type UnsealReason } from './seal.ts'
@@ -43,12 +44,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null
 }
 
-/** sealData and unsealData take the password on every call; validate each distinct one once (per backend: see crypto/choice.ts). */
-const passwordsSeen = new Lru<string, Passwords>(64)
+/**
+ * sealData and unsealData take the password on every call; validate each distinct one once, per
+ * backend (crypto/choice.ts). Keyed by the caller's own string, whose hash V8 keeps: no new string per call.
+ */
+const passwordsSeen = new Map<CryptoBackend, Lru<string, Passwords>>()
 function passwordsOf(password: Password): Passwords {
-  const key = `${cryptoBackend().name}\0${typeof password === 'string' ? password : JSON.stringify(password)}`
-  let passwords = passwordsSeen.get(key)
-  if (!passwords) passwordsSeen.set(key, (passwords = normalizePasswords(password)))
+  const backend = cryptoBackend()
+  let seen = passwordsSeen.get(backend)
+  if (!seen) passwordsSeen.set(backend, (seen = new Lru(64)))
+  const key = typeof password === 'string' ? password : JSON.stringify(password)
+  let passwords = seen.get(key)
+  if (!passwords) seen.set(key, (passwords = normalizePasswords(password)))
   return passwords
 }
 
@@ -69,8 +76,9 @@ export async function unsealData<T = Record<string, unknown>>(value: string, { p
     const { data } = await unseal(passwords, value)
     if (!isRecord(data) || !Object.hasOwn(data, RESERVED_KEY)) return (data ?? {}) as T
     if (!isToken(data)) throw new UnsealError('invalid', 'this seal is a session cookie, not a token made by sealData')
-    const { [RESERVED_KEY]: _, ...rest } = data
-    return rest as T
+    // Fresh from JSON.parse, so ours to change; the marker was added last, so this is cheaper than a copy.
+    delete data[RESERVED_KEY]
+    return data as T
   } catch (error) {
     onUnsealError?.(error instanceof UnsealError ? error.reason : 'invalid', error)
     return {} as T

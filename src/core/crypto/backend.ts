@@ -6,7 +6,8 @@
  *
  * A backend answers synchronously where its library can (node:crypto) and with
  * promises where it cannot (WebCrypto); the codec awaits either. Keys are the
- * backend's own kind (bytes, a CryptoKey) and never leave it.
+ * backend's own kind (bytes, a promise of a CryptoKey), handed back to it as
+ * they came: deriving one never waits, so a synchronous backend never does.
  */
 
 /** The two keys of a seal: 'enc' for AES-256-CBC, 'mac' for HMAC-SHA256. */
@@ -19,7 +20,7 @@ export interface CryptoBackend<Secret = unknown, Key = unknown> {
   /** The password, prepared once for all its derivations. */
   importSecret(password: string): Secret
   /** iron's key: PBKDF2 with SHA-1, 1 iteration, 256 bits, of the password and the salt's characters (UTF-8). */
-  deriveKey(secret: Secret, kind: KeyKind, salt: string): Key | Promise<Key>
+  deriveKey(secret: Secret, kind: KeyKind, salt: string): Key
   /** AES-256-CBC with PKCS#7 padding, of the text's UTF-8 bytes. */
   encrypt(key: Key, iv: Uint8Array<ArrayBuffer>, text: string): Uint8Array | Promise<Uint8Array>
   /** The inverse, as text; throws or rejects when the padding is wrong. */

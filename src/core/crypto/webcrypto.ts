@@ -9,7 +9,8 @@ const subtle = globalThis.crypto.subtle
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-export const webCryptoBackend: CryptoBackend<Promise<CryptoKey>, CryptoKey> = {
+/** Keys are promises: derivation is asynchronous here, and each operation awaits its key. */
+export const webCryptoBackend: CryptoBackend<Promise<CryptoKey>, Promise<CryptoKey>> = {
   name: 'webcrypto',
 
   importSecret: (password) => subtle.importKey('raw', encoder.encode(password), 'PBKDF2', false, ['deriveKey']),
@@ -23,14 +24,14 @@ export const webCryptoBackend: CryptoBackend<Promise<CryptoKey>, CryptoKey> = {
       kind === 'enc' ? ['encrypt', 'decrypt'] : ['sign', 'verify'],
     ),
 
-  encrypt: async (key, iv, text) => new Uint8Array(await subtle.encrypt({ name: 'AES-CBC', iv }, key, encoder.encode(text))),
+  encrypt: async (key, iv, text) => new Uint8Array(await subtle.encrypt({ name: 'AES-CBC', iv }, await key, encoder.encode(text))),
 
-  decrypt: async (key, iv, data) => decoder.decode(await subtle.decrypt({ name: 'AES-CBC', iv }, key, data)),
+  decrypt: async (key, iv, data) => decoder.decode(await subtle.decrypt({ name: 'AES-CBC', iv }, await key, data)),
 
-  sign: async (key, text) => new Uint8Array(await subtle.sign('HMAC', key, encoder.encode(text))),
+  sign: async (key, text) => new Uint8Array(await subtle.sign('HMAC', await key, encoder.encode(text))),
 
   // subtle.verify compares in constant time.
-  verify: (key, mac, text) => subtle.verify('HMAC', key, mac, encoder.encode(text)),
+  verify: async (key, mac, text) => subtle.verify('HMAC', await key, mac, encoder.encode(text)),
 
   fillRandom: (bytes) => void globalThis.crypto.getRandomValues(bytes),
 }
