@@ -1,10 +1,12 @@
-import { parseSetCookie } from 'cookie'
+import { parseSetCookie, stringifySetCookie } from 'cookie'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { cookieHeaderFrom } from './helpers.js'
 import {
   cookieConfig,
   cookieMaxAge,
   expireCookies,
+  liveCookieNames,
   MAX_COOKIE_BYTES,
   readSealCookies,
   SessionTooLargeError,
@@ -157,5 +159,45 @@ describe('writing and chunking', () => {
     expect(() => writeSealCookies(seal(17_000), 100, [], cookieConfig('s', {}, true))).toThrow(/needs 5 cookies .* the limit is 4/)
     expect(writeSealCookies(seal(17_000), 100, [], cookieConfig('s', {}, 5))).toHaveLength(5)
     expect(() => writeSealCookies(seal(9000), 100, [], cookieConfig('s', {}, 2))).toThrow(/needs 3 cookies .* the limit is 2/)
+  })
+})
+
+describe('Set-Cookie lines written without the cookie package on the hot path', () => {
+  const options = fc.record(
+    {
+      domain: fc.constantFrom('example.com', 'app.example.org'),
+      path: fc.constantFrom('/', '/app', '/a/b'),
+      secure: fc.constant(true),
+      httpOnly: fc.boolean(),
+      sameSite: fc.constantFrom<'lax' | 'strict' | 'none'>('lax', 'strict', 'none'),
+      partitioned: fc.boolean(),
+      priority: fc.constantFrom<'low' | 'medium' | 'high'>('low', 'medium', 'high'),
+    },
+    { requiredKeys: [] },
+  )
+  // What a seal is made of: hex, base64url, digits, 'Fe26.2', '*' and '~'.
+  const sealText = fc.string({ unit: fc.constantFrom(...'abcdefABCXYZ0123456789-_*.~'), maxLength: 9000 })
+
+  it('are exactly what stringifySetCookie writes, whole or in chunks, and liveCookieNames reads them as parseSetCookie does', () => {
+    fc.assert(
+      fc.property(options, sealText, fc.integer({ min: 1, max: 2147483647 }), fc.constantFrom(false, true), (cookieOptions, value, maxAge, chunk) => {
+        const config = cookieConfig('sess', cookieOptions, chunk)
+        let lines: string[]
+        try {
+          lines = writeSealCookies(value, maxAge, ['sess', 'sess.0', 'sess.5'], config)
+        } catch (error) {
+          expect(error).toBeInstanceOf(SessionTooLargeError)
+          return
+        }
+        const written = lines.filter((line) => parseSetCookie(line).maxAge !== 0)
+        for (const line of written) {
+          const { name, value: part } = parseSetCookie(line)
+          expect(line).toBe(stringifySetCookie(name, part ?? '', { ...config.attributes, maxAge }))
+        }
+        expect(written.map((line) => parseSetCookie(line).value).join('')).toBe(value)
+        expect(liveCookieNames(lines)).toEqual(lines.filter((line) => parseSetCookie(line).maxAge !== 0).map((line) => parseSetCookie(line).name))
+      }),
+      { numRuns: 500 },
+    )
   })
 })

@@ -4,7 +4,7 @@
  * cookie. The chunk format is iron-session 9's, so its cookies read here and
  * ours read there. Parsing and serialising is the `cookie` package's job.
  */
-import { parseCookie, parseSetCookie, stringifySetCookie } from 'cookie'
+import { parseCookie, stringifySetCookie } from 'cookie'
 import { SKEW_SECONDS } from './seal.ts'
 import { checkKeys } from './strict.ts'
 
@@ -30,6 +30,8 @@ export interface CookieConfig {
   names: readonly string[]
   /** False for a browser-session cookie: no Max-Age. */
   persistent: boolean
+  /** The attributes as the `cookie` package writes them after the value and Max-Age ("; Path=/; HttpOnly; …"), made once. */
+  tail: string
 }
 
 const KNOWN_ATTRIBUTES = ['domain', 'path', 'secure', 'httpOnly', 'sameSite', 'partitioned', 'priority'] as const
@@ -45,7 +47,6 @@ const MAX_CHUNKS_LIMIT = 10
 const FOREVER = 2147483647
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const encoder = new TextEncoder()
 
 export class SessionTooLargeError extends Error {
   override name = 'SessionTooLargeError'
@@ -100,14 +101,16 @@ export function cookieConfig(name: unknown, options: CookieOptions = {}, chunk: 
     )
   }
   // Serialise once now, so a bad domain or path fails at setup rather than on the first write.
+  let tail: string
   try {
-    stringifySetCookie(name, '', attributes)
+    const { maxAge: _, ...withoutMaxAge } = attributes as CookieOptions & { maxAge?: unknown }
+    tail = stringifySetCookie(name, '', withoutMaxAge).slice(name.length + 1)
   } catch (error) {
     throw new TypeError(`iron-fetch-session: cookieOptions are not valid: ${(error as Error).message}.`)
   }
   const readChunks = Math.max(maxChunks, DEFAULT_MAX_CHUNKS)
   const names = [name, ...Array.from({ length: readChunks }, (_, i) => `${name}.${i}`)]
-  return { name, attributes, maxChunks, names, persistent }
+  return { name, attributes, maxChunks, names, persistent, tail }
 }
 
 /** The cookie's Max-Age for a seal's ttl: a minute short, so the browser drops it before the server would refuse it. */
@@ -151,11 +154,12 @@ export function readSealCookies(cookieHeader: string | null, config: CookieConfi
  * Throws SessionTooLargeError, before anything is returned, when it cannot fit.
  */
 export function writeSealCookies(seal: string, maxAge: number | undefined, present: readonly string[], config: CookieConfig): string[] {
-  const attributes = maxAge === undefined ? config.attributes : { ...config.attributes, maxAge }
-  const whole = stringifySetCookie(config.name, seal, attributes)
-  const wholeBytes = encoder.encode(whole).length
+  const whole = sealCookie(config.name, seal, maxAge, config)
+  // All ASCII (names are tokens, the cookie package refuses other domains and paths), so a character is a byte.
+  const wholeBytes = whole.length
   if (wholeBytes <= MAX_COOKIE_BYTES) {
-    return [whole, ...expireCookies(present.filter((name) => name !== config.name), config)]
+    const stale = present.filter((name) => name !== config.name)
+    return stale.length === 0 ? [whole] : [whole, ...expireCookies(stale, config)]
   }
   if (config.maxChunks === 1) {
     throw new SessionTooLargeError(
@@ -165,7 +169,7 @@ export function writeSealCookies(seal: string, maxAge: number | undefined, prese
     )
   }
   // Chunk names have one digit (at most 10 chunks), so every chunk carries the same overhead.
-  const overhead = encoder.encode(stringifySetCookie(`${config.name}.0`, '', attributes)).length
+  const overhead = sealCookie(`${config.name}.0`, '', maxAge, config).length
   const perChunk = MAX_COOKIE_BYTES - overhead
   const needed = perChunk > 0 ? Math.ceil(seal.length / perChunk) : Infinity
   if (needed > config.maxChunks) {
@@ -177,15 +181,30 @@ export function writeSealCookies(seal: string, maxAge: number | undefined, prese
   }
   const written: string[] = []
   for (let i = 0; i < needed; i++) {
-    written.push(stringifySetCookie(`${config.name}.${i}`, seal.slice(i * perChunk, (i + 1) * perChunk), attributes))
+    written.push(sealCookie(`${config.name}.${i}`, seal.slice(i * perChunk, (i + 1) * perChunk), maxAge, config))
   }
   const kept = new Set(written.map((_, i) => `${config.name}.${i}`))
   return [...written, ...expireCookies(present.filter((name) => !kept.has(name)), config)]
 }
 
-/** The names these Set-Cookie lines leave in the browser: the ones not expired. */
+/**
+ * One Set-Cookie line, as `stringifySetCookie(name, value, { ...attributes, maxAge })` writes it: it
+ * puts Max-Age first after the value. Seals are cookie-safe as they are ([A-Za-z0-9*._~-], which
+ * encodeURIComponent leaves alone), so the value needs neither encoding nor the package's check.
+ */
+function sealCookie(name: string, value: string, maxAge: number | undefined, config: CookieConfig): string {
+  return maxAge === undefined ? `${name}=${value}${config.tail}` : `${name}=${value}; Max-Age=${maxAge}${config.tail}`
+}
+
+/** The names these Set-Cookie lines (written here: Max-Age right after the value) leave in the browser: the ones not expired. */
 export function liveCookieNames(lines: readonly string[]): string[] {
-  return lines.map((line) => parseSetCookie(line)).filter((cookie) => cookie.maxAge !== 0).map((cookie) => cookie.name)
+  const live: string[] = []
+  for (const line of lines) {
+    const eq = line.indexOf('=')
+    const attributes = line.indexOf(';', eq)
+    if (!line.startsWith('; Max-Age=0;', attributes) && !line.endsWith('; Max-Age=0')) live.push(line.slice(0, eq))
+  }
+  return live
 }
 
 /** Set-Cookie values that delete these cookies, with the same Path and Domain they were written with. */

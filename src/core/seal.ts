@@ -58,10 +58,13 @@ export async function seal(passwords: Passwords, data: unknown, ttl: number, now
   const backend = keys.backend
   const sealing = keys.sealing(now)
   const iv = randomBytes(backend, 16)
-  const encrypted = await backend.encrypt(sealing.enc, iv, json)
+  // A synchronous backend's answers are used as they come: awaiting them would still cost a trip through the microtask queue.
+  const encrypting = backend.encrypt(sealing.enc, iv, json)
+  const encrypted = encrypting instanceof Promise ? await encrypting : encrypting
   const expiration = ttl > 0 ? String(now + ttl * 1000) : ''
   const base = `${PREFIX}*${passwords.sealId}*${sealing.encSalt}*${toBase64Url(iv)}*${toBase64Url(encrypted)}*${expiration}`
-  const mac = await backend.sign(sealing.mac, base)
+  const signing = backend.sign(sealing.mac, base)
+  const mac = signing instanceof Promise ? await signing : signing
   return `${base}*${sealing.macSalt}*${toBase64Url(mac)}${SUFFIX}`
 }
 
@@ -90,7 +93,6 @@ export async function unseal(passwords: Passwords, value: string, now = Date.now
 
   const backend = keys.backend
   const macBase = sealed.slice(0, sealed.length - macSalt.length - macText.length - 2)
-  // A synchronous backend's answers are used as they come: awaiting them would still cost a trip through the microtask queue.
   const verified = backend.verify(keys.derive('mac', macSalt), mac, macBase)
   if (!(verified instanceof Promise ? await verified : verified)) {
     throw new UnsealError('invalid', 'bad MAC: the seal was changed or made with another password')
