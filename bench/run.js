@@ -1,12 +1,14 @@
 // The full benchmark: `npm run bench` (build, then this), or with `-- --quick`
 // for a short run. Not part of `npm test`. Against ../dist, on this machine:
 //
-//   1. codec   ops/s of seal and unseal: ours, iron-session 9, iron-webcrypto 2,
-//              @hapi/iron 7, WebCrypto and node:crypto floors, our cache-hit read
-//   2. http    req/s and p99 of Hono apps in child processes, with autocannon
-//   3. memory  RSS and heap over 100,000 valid and 100,000 forged sessions
-//   4. load    50,000 requests from 64 clients against examples/hono: no error,
-//              no lost write, no session crossing clients
+//   1. codec     ops/s of seal and unseal: ours (node:crypto and WebCrypto backends),
+//                iron-session 9, iron-webcrypto 2, @hapi/iron 7, WebCrypto and
+//                node:crypto floors, our cache-hit read
+//   2. runtimes  the codec again in Node, Deno and Bun, each on the backend it chose
+//   3. http      req/s and p99 of Hono apps in child processes, with autocannon
+//   4. memory    RSS and heap over 100,000 valid and 100,000 forged sessions
+//   5. load      50,000 requests from 64 clients against examples/hono: no error,
+//                no lost write, no session crossing clients
 //
 // Writes bench/RESULTS.md, bench/results.json and bench/http.svg. It reports
 // targets and does not assert them: a missed target still exits 0. A wrong
@@ -17,6 +19,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 
 import { killAll } from './children.js'
 import { runCodec } from './codec.js'
+import { runRuntimes } from './runtimes.js'
 import { runHttp } from './http.js'
 import { runLoadStage, wrongResults } from './load.js'
 import { runMemory } from './memory.js'
@@ -50,6 +53,7 @@ log(`bench${quick ? ' --quick' : ''}: ${results.machine.cpu}, ${results.machine.
 try {
   for (const [name, stage] of [
     ['codec', runCodec],
+    ['runtimes', runRuntimes],
     ['http', runHttp],
     ['memory', runMemory],
     ['load', runLoadStage],
