@@ -4,6 +4,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 
 import * as ours from '../dist/index.js'
+import { cryptoBackend, useCryptoBackend } from '../dist/core/crypto/choice.js'
 import * as ironSession9 from 'iron-session-9'
 import * as ironWebcrypto from 'iron-webcrypto'
 import Iron from '@hapi/iron'
@@ -61,10 +62,25 @@ function nodeSyncFloor() {
   }
 }
 
+/** The backend ours runs on here: node:crypto in Node. */
+export const backend = cryptoBackend().name
+
+/** Runs `call` with the WebCrypto backend chosen: sealData and unsealData take their backend when they start. */
+function onWebCrypto(call) {
+  useCryptoBackend('webcrypto')
+  try {
+    return call()
+  } finally {
+    useCryptoBackend(backend)
+  }
+}
+
 /** The codecs, in report order: { key, name, seal(data), unseal(sealed) }. */
 export async function codecs() {
+  // The floor first, next to ours, which its target compares with it; then iron-session 9, likewise.
   return [
-    { key: 'ours', name: 'iron-fetch-session', seal: (d) => ours.sealData(d, { password: PASSWORD, ttl: TTL }), unseal: (s) => ours.unsealData(s, { password: PASSWORD }) },
+    { key: 'nodeSync', name: 'node:crypto sync', ...nodeSyncFloor() },
+    { key: 'ours', name: `iron-fetch-session (${backend})`, seal: (d) => ours.sealData(d, { password: PASSWORD, ttl: TTL }), unseal: (s) => ours.unsealData(s, { password: PASSWORD }) },
     {
       key: 'ironSession9',
       name: 'iron-session 9',
@@ -78,8 +94,13 @@ export async function codecs() {
       unseal: (s) => ironWebcrypto.unseal(s, PASSWORD, ironWebcryptoOptions),
     },
     { key: 'hapiIron7', name: '@hapi/iron 7', seal: (d) => Iron.seal(d, PASSWORD, hapiOptions), unseal: (s) => Iron.unseal(s, PASSWORD, hapiOptions) },
+    {
+      key: 'oursWebCrypto',
+      name: 'iron-fetch-session (webcrypto)',
+      seal: (d) => onWebCrypto(() => ours.sealData(d, { password: PASSWORD, ttl: TTL })),
+      unseal: (s) => onWebCrypto(() => ours.unsealData(s, { password: PASSWORD })),
+    },
     { key: 'webcryptoFloor', name: 'WebCrypto floor', ...(await webcryptoFloor()) },
-    { key: 'nodeSync', name: 'node:crypto sync', ...nodeSyncFloor() },
   ]
 }
 

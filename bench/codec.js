@@ -7,7 +7,7 @@
 // back, in order or reversed. A figure is the median over rounds, with min–max.
 import { isDeepStrictEqual } from 'node:util'
 
-import { cacheHitRead, codecs } from './codec-variants.js'
+import { backend, cacheHitRead, codecs } from './codec-variants.js'
 import { SIZES } from './payloads.js'
 import { alternated, log, summary } from './stats.js'
 
@@ -35,7 +35,7 @@ export async function runCodec({ quick }) {
         const list = libs.map((lib) => ({ key: lib.key, name: lib.name, fn: (i) => lib.unseal(seals[lib.key][i % POOL]) }))
         // Next to iron-session 9's unseal, which its target compares it with.
         list.splice(
-          2,
+          list.findIndex((v) => v.key === 'ironSession9') + 1,
           0,
           { key: 'oursCacheHit', name: 'iron-fetch-session, cache-hit read + commit', fn: readCacheHit },
           { key: 'oursCacheHitUntouched', name: 'iron-fetch-session, cache-hit read + commit, data untouched', fn: readCacheHitUntouched },
@@ -60,6 +60,7 @@ export async function runCodec({ quick }) {
     log(`codec: round ${round + 1}/${plan.rounds} done`)
   }
   return {
+    backend,
     plan: { ...plan, pool: POOL, inFlight: IN_FLIGHT, unit: 'ops/s' },
     cells: cells.map(({ variants, ...cell }) => ({ ...cell, variants: variants.map((v) => ({ key: v.key, name: v.name, opsPerSec: summary(v.rounds) })) })),
   }

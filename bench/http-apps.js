@@ -13,6 +13,7 @@ import { CookieStore, sessionMiddleware } from 'hono-sessions'
 import { getIronSession, webCookies } from 'iron-session-9'
 
 import { ironSession } from '../dist/adapters/hono.js'
+import { useCryptoBackend } from '../dist/core/crypto/choice.js'
 
 export const PASSWORD = 'bench-password-0123456789-abcdefghijklmnop'
 
@@ -22,6 +23,11 @@ const variants = {
   ours: () => ours({ password: PASSWORD }),
   // Cache off: every read opens the seal, as the first request with a new cookie does.
   oursNoCache: () => ours({ password: PASSWORD, cache: false }),
+  // The same app on the WebCrypto backend, which runtimes without node:crypto use: a bench-only switch, made before the passwords are.
+  oursWebCrypto: () => {
+    useCryptoBackend('webcrypto')
+    return ours({ password: PASSWORD })
+  },
   ironSession9: () => ({
     middleware: ironSession9({ password: PASSWORD, cookieName: 'session' }),
     read: (c) => c.var.session.counter,

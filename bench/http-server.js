@@ -4,10 +4,12 @@
 // so the parent can tell the server's cost per request apart from the client's.
 import { serve } from '@hono/node-server'
 
+import { cryptoBackend } from '../dist/core/crypto/choice.js'
 import { makeApp } from './http-apps.js'
 
 const app = makeApp(process.env.BENCH_VARIANT)
-serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => process.send({ port: info.port }))
+// The crypto backend our variants run on (the one chosen last): the report names it.
+serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => process.send({ port: info.port, backend: cryptoBackend().name }))
 
 process.on('message', (message) => {
   if (message === 'cpu') process.send({ cpu: process.cpuUsage() })

@@ -21,6 +21,7 @@ export const MEASURES = [
   { key: 'ironSession9Read', label: 'iron-session 9', variant: 'ironSession9', route: '/read', body: '1', name: 'iron-session 9, read' },
   { key: 'honoSessionRead', label: '@hono/session', variant: 'honoSession', route: '/read', body: '1', name: '@hono/session, read' },
   { key: 'honoSessionsRead', label: 'hono-sessions (re-seals on read)', variant: 'honoSessions', route: '/read', body: '1', name: 'hono-sessions, read' },
+  { key: 'oursWriteWebCrypto', label: 'iron-fetch-session, WebCrypto', variant: 'oursWebCrypto', route: '/write', body: '2', name: 'iron-fetch-session, write, WebCrypto backend' },
   { key: 'oursWrite', label: 'iron-fetch-session', variant: 'ours', route: '/write', body: '2', name: 'iron-fetch-session, write' },
   { key: 'ironSession9Write', label: 'iron-session 9', variant: 'ironSession9', route: '/write', body: '2', name: 'iron-session 9, write' },
   { key: 'honoSessionWrite', label: '@hono/session', variant: 'honoSession', route: '/write', body: '2', name: '@hono/session, write' },
@@ -61,6 +62,8 @@ export async function runHttp({ quick }) {
       label: m.label,
       variant: m.variant,
       route: m.route,
+      // The crypto backend of our variants (the others bring their own crypto).
+      backend: m.variant.startsWith('ours') ? m.server.backend : undefined,
       setCookie: m.setCookie,
       rps: summary(m.rounds.map((r) => r.rps)),
       p99Ms: summary(m.rounds.map((r) => r.p99), 2),
@@ -72,15 +75,15 @@ export async function runHttp({ quick }) {
 /** Starts a variant's server and, for session variants, gets a valid cookie from one request to /write. */
 export async function startServer(variant, execArgv = []) {
   const handle = start(SERVER, { env: { BENCH_VARIANT: variant }, execArgv })
-  const { port } = await firstMessage(handle, 15_000, `server ${variant}`)
+  const { port, backend } = await firstMessage(handle, 15_000, `server ${variant}`)
   const origin = `http://127.0.0.1:${port}`
-  if (variant === 'bare') return { handle, origin, cookie: undefined }
+  if (variant === 'bare') return { handle, origin, cookie: undefined, backend }
   const response = await fetch(`${origin}/write`, { signal: AbortSignal.timeout(5000) })
   // As a browser would: the last Set-Cookie of a name wins (hono-sessions sends two for a new session).
   const jar = new Map(response.headers.getSetCookie().map((line) => line.split(';')[0].split(/=(.*)/s)))
   const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
   if (response.status !== 200 || (await response.text()) !== '1' || !cookie) throw new Error(`${variant}: /write without a cookie did not start a session`)
-  return { handle, origin, cookie }
+  return { handle, origin, cookie, backend }
 }
 
 /** One request, checked as the load will check them; returns whether the route sent Set-Cookie. */

@@ -3,7 +3,7 @@
 import { fmt, fmtMb, fmtMs, median, spread } from './stats.js'
 
 export function markdown(results) {
-  const { machine, run, codec, http, memory, load, store, targets } = results
+  const { machine, run, codec, runtimes, http, memory, load, store, targets } = results
   const met = targets.filter((t) => t.met).length
   return [
     '# Benchmark results',
@@ -13,7 +13,8 @@ export function markdown(results) {
       'so a ratio is the median of the per-round ratios.',
     '',
     `- **Machine:** ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB; ${machine.platform}`,
-    `- **Node:** ${machine.node}`,
+    `- **Node:** ${machine.node}${runtimes ? `; **Deno** ${version(runtimes, 'deno')}, **Bun** ${version(runtimes, 'bun')}` : ''}`,
+    `- **Crypto backend:** ${codec.backend ?? 'webcrypto'} (chosen at run time; the WebCrypto backend is measured beside it)`,
     `- **Date:** ${machine.date}`,
     `- **Other processes' CPU** during each stage, in cores (of ${machine.cores}): ${Object.entries(run.otherProcessesCores)
       .map(([stage, cores]) => `${stage} ${cores ?? 'unknown'}`)
@@ -27,6 +28,7 @@ export function markdown(results) {
     ),
     '',
     ...codecSection(codec),
+    ...runtimesSection(runtimes),
     ...httpSection(http),
     ...memorySection(memory),
     ...loadSection(load),
@@ -41,7 +43,8 @@ function codecSection(codec) {
     '',
     `Each library seals and unseals the same JSON payloads (a pool of ${plan.pool}, cycled) with one 42-character password and a 14-day ttl, ` +
       `with 1 and 64 operations in flight; ${plan.rounds} rounds of ${plan.roundMs} ms per variant after a ${plan.warmupMs} ms warm-up. ` +
-      "iron-webcrypto 2 and @hapi/iron 7 use their `defaults`. The cache-hit read is a whole request's session work: `sessions.read()` of a request " +
+      `iron-webcrypto 2 and @hapi/iron 7 use their \`defaults\`. Ours runs on ${codec.backend ?? 'webcrypto'}, the backend Node gets, and again on WebCrypto, the one browsers and workerd without \`nodejs_compat\` get. ` +
+      "The cache-hit read is a whole request's session work: `sessions.read()` of a request " +
       'whose cookie was seen before, the handler reading `session.data` (a copy of the cached data, made on first use), then `sessions.commit()` ' +
       'of the unchanged session (comparing that copy with what was read); its target is judged on this. "Data untouched" is the same request when ' +
       'the handler never looks at `session.data`: no copy and no comparison. The WebCrypto floor is one AES-256-CBC encrypt and one ' +
@@ -53,9 +56,9 @@ function codecSection(codec) {
     const sized = cells.filter((c) => c.size === size)
     const { min, max } = sized[0].payloadBytes
     const columns = sized.map((c) => ({ cell: c, title: `${c.op}, ${c.inFlight} in flight` }))
-    // Rows: every codec, then our cache-hit reads (which run next to iron-session 9 but are no codec).
-    const cacheHit = (key) => key.startsWith('oursCacheHit')
-    const keys = [...new Map(sized.flatMap((c) => c.variants).map((v) => [v.key, v.name]))].sort(([a], [b]) => cacheHit(a) - cacheHit(b))
+    // Rows: ours first, then the other codecs, the floors, and our cache-hit reads (which run next to iron-session 9 but are no codec).
+    const order = (key) => ROW_ORDER.indexOf(key) >>> 0
+    const keys = [...new Map(sized.flatMap((c) => c.variants).map((v) => [v.key, v.name]))].sort(([a], [b]) => order(a) - order(b))
     out.push(`### ${size} payload (${min}–${max} bytes of JSON)`, '')
     out.push(
       table(
@@ -67,6 +70,45 @@ function codecSection(codec) {
             return v ? spread(v.opsPerSec) : '—'
           }),
         ]),
+      ),
+      '',
+    )
+  }
+  return out
+}
+
+const ROW_ORDER = ['ours', 'oursWebCrypto', 'ironSession9', 'ironWebcrypto2', 'hapiIron7', 'webcryptoFloor', 'nodeSync', 'nodeCryptoFloor', 'oursCacheHit', 'oursCacheHitUntouched']
+
+const version = (runtimes, key) => runtimes.runtimes.find((r) => r.key === key)?.runtime.version ?? 'not run'
+
+/** One table per runtime: the codec in Node, Deno and Bun, each on the backend it chose and on WebCrypto. */
+function runtimesSection(runtimes) {
+  if (!runtimes) return []
+  const out = [
+    '## Codec in each runtime',
+    '',
+    '`bench/codec-runtime.js`, run by each runtime in its own process (Deno with no permissions): ours on the backend the runtime chose and on ' +
+      'WebCrypto, iron-webcrypto 2 (the codec iron-session 9 uses), and the node:crypto floor (the same AES and HMAC calls with keys ready, plus ' +
+      `the JSON), 1 operation in flight, the same payloads; ${runtimes.runtimes[0]?.plan.rounds} rounds of ${runtimes.runtimes[0]?.plan.roundMs} ms per variant. ` +
+      'Figures from different runtimes ran at different times; compare within a table.',
+    '',
+  ]
+  for (const r of runtimes.runtimes) {
+    const columns = r.cells.map((c) => ({ cell: c, title: `${c.op}, ${c.size}` }))
+    const keys = [...new Map(r.cells.flatMap((c) => c.variants).map((v) => [v.key, v.name]))]
+    const cellRatio = (cell, a, b) => {
+      const [x, y] = [cell.variants.find((v) => v.key === a), cell.variants.find((v) => v.key === b)]
+      return median(x.opsPerSec.rounds.map((o, i) => o / y.opsPerSec.rounds[i]))
+    }
+    out.push(`### ${r.runtime.name} ${r.runtime.version}: ${r.backend} chosen (has ${r.backends.join(', ')})`, '')
+    out.push(
+      table(
+        ['ops/s, 1 in flight', ...columns.map((c) => c.title)],
+        [
+          ...keys.map(([key, name]) => [key.startsWith('ours') ? `**${name}**` : name, ...columns.map(({ cell }) => spread(cell.variants.find((v) => v.key === key).opsPerSec))]),
+          ['ours ÷ iron-webcrypto 2', ...columns.map(({ cell }) => `${cellRatio(cell, 'ours', 'ironWebcrypto2').toFixed(2)}×`)],
+          ...(keys.some(([key]) => key === 'nodeCryptoFloor') ? [['ours ÷ node:crypto floor', ...columns.map(({ cell }) => `${cellRatio(cell, 'ours', 'nodeCryptoFloor').toFixed(2)}×`)]] : []),
+        ],
       ),
       '',
     )
@@ -88,10 +130,11 @@ function httpSection(http) {
     '![HTTP requests per second](http.svg)',
     '',
     table(
-      ['variant', 'route', 'req/s', 'p99 ms', 'server CPU µs/req', '× bare', 'Set-Cookie'],
+      ['variant', 'route', 'crypto', 'req/s', 'p99 ms', 'server CPU µs/req', '× bare', 'Set-Cookie'],
       measures.map((m) => [
         m.key.startsWith('ours') ? `**${m.name}**` : m.name,
         `\`${m.route}\``,
+        m.backend ?? '',
         spread(m.rps),
         spread(m.p99Ms, fmtMs),
         spread(m.serverCpuUsPerRequest, (n) => n.toFixed(0)),

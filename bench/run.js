@@ -1,15 +1,17 @@
 // The full benchmark: `npm run bench` (build, then this), or with `-- --quick`
 // for a short run. Not part of `npm test`. Against ../dist, on this machine:
 //
-//   1. codec   ops/s of seal and unseal: ours, iron-session 9, iron-webcrypto 2,
-//              @hapi/iron 7, WebCrypto and node:crypto floors, our cache-hit read
-//   2. http    req/s and p99 of Hono apps in child processes, with autocannon
-//   3. memory  RSS and heap over 100,000 valid and 100,000 forged sessions
-//   4. load    50,000 requests from 64 clients against examples/hono: no error,
-//              no lost write, no session crossing clients
-//   5. store   the same clients against two examples/hono processes, cookie-only and
-//              sharing one Redis (redis-server, started here), req/s side by side; then
-//              Redis stopped and restarted in the middle of a run (the outage counts)
+//   1. codec     ops/s of seal and unseal: ours (node:crypto and WebCrypto backends),
+//                iron-session 9, iron-webcrypto 2, @hapi/iron 7, WebCrypto and
+//                node:crypto floors, our cache-hit read
+//   2. runtimes  the codec again in Node, Deno and Bun, each on the backend it chose
+//   3. http      req/s and p99 of Hono apps in child processes, with autocannon
+//   4. memory    RSS and heap over 100,000 valid and 100,000 forged sessions
+//   5. load      50,000 requests from 64 clients against examples/hono: no error,
+//                no lost write, no session crossing clients
+//   6. store     the same clients against two examples/hono processes, cookie-only and
+//                sharing one Redis (redis-server, started here), req/s side by side; then
+//                Redis stopped and restarted in the middle of a run (the outage counts)
 //
 // Writes bench/RESULTS.md, bench/results.json and bench/http.svg. It reports
 // targets and does not assert them: a missed target still exits 0. A wrong
@@ -20,6 +22,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 
 import { killAll } from './children.js'
 import { runCodec } from './codec.js'
+import { runRuntimes } from './runtimes.js'
 import { runHttp } from './http.js'
 import { runLoadStage, wrongResults } from './load.js'
 import { runMemory } from './memory.js'
@@ -54,6 +57,7 @@ log(`bench${quick ? ' --quick' : ''}: ${results.machine.cpu}, ${results.machine.
 try {
   for (const [name, stage] of [
     ['codec', runCodec],
+    ['runtimes', runRuntimes],
     ['http', runHttp],
     ['memory', runMemory],
     ['load', runLoadStage],

@@ -223,11 +223,11 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
 }
 
 interface Bookkeeping {
-  created?: number
-  sealed?: number
-  flash?: Record<string, unknown>
+  created: number | undefined
+  sealed: number | undefined
+  flash: Record<string, unknown> | undefined
   /** With a store: the session id. */
-  id?: string
+  id: string | undefined
 }
 
 /** The payload's `__ifs`, checked: times are finite and not in the future (past the clock skew), flash is an object. */
@@ -245,12 +245,8 @@ function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
     throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.flash is not an object`)
   }
   if (id !== undefined && !isSessionId(id)) throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.id is not a session id`)
-  return {
-    ...(created !== undefined && { created: created as number }),
-    ...(sealed !== undefined && { sealed: sealed as number }),
-    ...(flash !== undefined && { flash: flash as Record<string, unknown> }),
-    ...(id !== undefined && { id }),
-  }
+  // One shape, field by field: objects spread together take many shapes, and every read of them is slow.
+  return { created: created as number | undefined, sealed: sealed as number | undefined, flash: flash as Record<string, unknown> | undefined, id: id as string | undefined }
 }
 
 /** Expiry is checked on every read, cache hits included: the seal's own, then maxLifetime's. */
