@@ -2,8 +2,10 @@
  * Passwords as the options give them — one string, or a map of ids for
  * rotation — checked once, each with its derived-key cache.
  */
+import type { CryptoBackend } from './crypto/backend.ts'
 import { cryptoBackend } from './crypto/choice.ts'
 import { SecretKeys } from './keys.ts'
+import { Lru } from './lru.ts'
 
 export type Password = string | { readonly [id: string]: string }
 
@@ -45,6 +47,22 @@ export function normalizePasswords(password: unknown, option = 'password'): Pass
     throw new TypeError(`iron-fetch-session: ${option} is an empty map. Give at least one entry, such as { 1: password }.`)
   }
   return { sealId: String(sealId), byId }
+}
+
+/**
+ * For APIs that take the password on every call (sealData, unsealData, iron-session's getIronSession):
+ * each distinct one is validated once, per backend (crypto/choice.ts). Keyed by the caller's own
+ * string, whose hash V8 keeps: no new string per call.
+ */
+const passwordsSeen = new Map<CryptoBackend, Lru<string, Passwords>>()
+export function cachedPasswords(password: Password): Passwords {
+  const backend = cryptoBackend()
+  let seen = passwordsSeen.get(backend)
+  if (!seen) passwordsSeen.set(backend, (seen = new Lru(64)))
+  const key = typeof password === 'string' ? password : JSON.stringify(password)
+  let passwords = seen.get(key)
+  if (!passwords) seen.set(key, (passwords = normalizePasswords(password)))
+  return passwords
 }
 
 function checkedSecret(secret: unknown, option: string): SecretKeys {

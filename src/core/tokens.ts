@@ -10,10 +10,7 @@
  * no marker and open either way, as they do there: give tokens their own
  * password (SECURITY.md).
  */
-import { Lru } from './lru.ts'
-import type { CryptoBackend } from './crypto/backend.ts'
-import { cryptoBackend } from './crypto/choice.ts'
-import { normalizePasswords, type Password, type Passwords } from './passwords.ts'
+import { cachedPasswords, type Password } from './passwords.ts'
 import { checkTtl, FOURTEEN_DAYS, seal, unseal, UnsealError, type UnsealReason } from './seal.ts'
 
 /** The payload key that holds a seal's own bookkeeping; never part of the app's data. */
@@ -44,34 +41,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null
 }
 
-/**
- * sealData and unsealData take the password on every call; validate each distinct one once, per
- * backend (crypto/choice.ts). Keyed by the caller's own string, whose hash V8 keeps: no new string per call.
- */
-const passwordsSeen = new Map<CryptoBackend, Lru<string, Passwords>>()
-function passwordsOf(password: Password): Passwords {
-  const backend = cryptoBackend()
-  let seen = passwordsSeen.get(backend)
-  if (!seen) passwordsSeen.set(backend, (seen = new Lru(64)))
-  const key = typeof password === 'string' ? password : JSON.stringify(password)
-  let passwords = seen.get(key)
-  if (!passwords) seen.set(key, (passwords = normalizePasswords(password)))
-  return passwords
-}
-
 /** Seals any JSON value as a token; an object gets the token marker, so it never reads as a session. */
 export async function sealData(data: unknown, { password, ttl = FOURTEEN_DAYS }: SealDataOptions): Promise<string> {
   checkTtl(ttl, 'ttl')
-  if (!isRecord(data)) return seal(passwordsOf(password), data, ttl)
+  if (!isRecord(data)) return seal(cachedPasswords(password), data, ttl)
   if (Object.hasOwn(data, RESERVED_KEY)) {
     throw new TypeError(`iron-fetch-session: sealData: the key ${RESERVED_KEY} is reserved for the seal's own bookkeeping; use another key.`)
   }
-  return seal(passwordsOf(password), { ...data, [RESERVED_KEY]: { purpose: TOKEN_PURPOSE } }, ttl)
+  return seal(cachedPasswords(password), { ...data, [RESERVED_KEY]: { purpose: TOKEN_PURPOSE } }, ttl)
 }
 
 /** The token's data, or `{}` for a seal that is refused (told to onUnsealError), a session cookie included. */
 export async function unsealData<T = Record<string, unknown>>(value: string, { password, onUnsealError }: UnsealDataOptions): Promise<T> {
-  const passwords = passwordsOf(password)
+  const passwords = cachedPasswords(password)
   try {
     const { data } = await unseal(passwords, value)
     if (!isRecord(data) || !Object.hasOwn(data, RESERVED_KEY)) return (data ?? {}) as T

@@ -4,7 +4,7 @@
  * the same order, the same messages (with our hint after them).
  */
 import type { SetCookie } from 'cookie'
-import { normalizePasswords, type Passwords } from '../../core/passwords.ts'
+import { cachedPasswords, type Passwords } from '../../core/passwords.ts'
 
 export type PasswordsMap = Record<string, string>
 export type Password = PasswordsMap | string
@@ -77,7 +77,7 @@ function checkPasswords(password: unknown): Passwords {
       throw usageError('Bad usage. Password must be at least 32 characters long.', 'generate one with `openssl rand -base64 32`.')
     }
   }
-  return normalizePasswords(password) // cached per secret: derived keys outlive this call
+  return cachedPasswords(password as Password) // options are read on every call, as iron-session reads them; keys made once
 }
 
 /** The options of one getIronSession() or updateConfig() call. */

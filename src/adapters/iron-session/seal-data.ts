@@ -2,13 +2,11 @@
  * iron-session 9's sealData and unsealData over our codec: the same seals
  * (Fe26.2, password id, `~2` marker), with cached keys.
  */
-import { normalizePasswords, type Passwords } from '../../core/passwords.ts'
+import { cachedPasswords, type Passwords } from '../../core/passwords.ts'
 import { NotJsonError } from '../../core/plain-json.ts'
 import { seal, unseal, UnsealError } from '../../core/seal.ts'
+import { RESERVED_KEY as RESERVED } from '../../core/tokens.ts'
 import { FOURTEEN_DAYS, usageError, type Password, type UnsealErrorReason } from './options.ts'
-
-/** The core's bookkeeping key: never handed out from here, whichever API sealed the value. */
-const RESERVED = '__ifs'
 
 export interface Opened {
   data: Record<string, unknown>
@@ -71,7 +69,7 @@ export const reasonOf = (error: unknown): UnsealErrorReason => (error instanceof
 
 /** iron-session's `sealData`: any JSON value, for magic links and the like. */
 export async function sealData(data: unknown, { password, ttl = FOURTEEN_DAYS }: { password: Password; ttl?: number }): Promise<string> {
-  return sealWith(normalizePasswords(password), data, ttl)
+  return sealWith(cachedPasswords(password), data, ttl)
 }
 
 /** iron-session's `unsealData`: the data, or `{}` for a seal that is refused (told to onUnsealError). */
@@ -80,7 +78,7 @@ export async function unsealData<T>(
   { password, onUnsealError }: { password: Password; ttl?: number; onUnsealError?: (reason: UnsealErrorReason, error: unknown) => void },
 ): Promise<T> {
   try {
-    const { data } = await unseal(normalizePasswords(password), withoutMarker(value))
+    const { data } = await unseal(cachedPasswords(password), withoutMarker(value))
     return (withoutReserved(data) ?? {}) as T
   } catch (error) {
     onUnsealError?.(reasonOf(error), error)
