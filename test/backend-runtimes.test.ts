@@ -10,7 +10,6 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { existsSync } from 'node:fs'
-import { build } from 'esbuild'
 import * as ironSession9 from 'iron-session-9'
 import * as ironWebcrypto from 'iron-webcrypto'
 import { Miniflare } from 'miniflare'
@@ -19,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BackendName } from '../src/core/crypto/backend.js'
 import { backendNames, cryptoBackend, useCryptoBackend } from '../src/core/crypto/choice.js'
 import { sealData, unsealData } from '../src/index.js'
-import { binaries, readWranglerToml, requireBinary, root, spawnChild, START_TIMEOUT, withTimeout } from './runtime-helpers.js'
+import { binaries, bundleWorker, readWranglerToml, requireBinary, root, spawnChild, START_TIMEOUT, withTimeout } from './runtime-helpers.js'
 
 const password = 'a-backend-probe-password-of-32-characters-or-more'
 // Beyond ASCII, so UTF-8 is exercised both ways.
@@ -114,17 +113,7 @@ describe('the backend in each runtime, and its seals crossed with everyone\'s', 
     const running: Miniflare[] = []
 
     beforeAll(async () => {
-      const result = await build({
-        entryPoints: [`${fixture}backend-probe-worker.js`],
-        bundle: true,
-        format: 'esm',
-        platform: 'browser',
-        conditions: ['workerd', 'worker', 'browser'],
-        target: 'es2022',
-        write: false,
-        logLevel: 'silent',
-      })
-      script = result.outputFiles[0]!.text
+      script = await bundleWorker('backend-probe-worker.js', fixture)
     })
 
     afterAll(async () => {

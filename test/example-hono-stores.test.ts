@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRedis, type RunningRedis } from '../bench/redis.js'
 import { createApp, DEMO_USER } from '../examples/hono/app.js'
 import { createStore } from '../examples/hono/store.js'
-import { Jar } from './helpers.js'
+import { appClient, Jar } from './helpers.js'
 
 const password = 'an-example-test-password-of-32-characters'
 const origin = 'http://localhost'
@@ -43,19 +43,7 @@ describe.each(['memory', 'fs', 'redis'])('examples/hono with SESSION_STORE=%s', 
     app = createApp({ password, store })
   })
 
-  function browser() {
-    const jar = new Jar()
-    return {
-      jar,
-      async send(path: string, init: RequestInit = {}) {
-        const headers = new Headers(init.headers)
-        if (jar.cookies.size > 0) headers.set('cookie', jar.header)
-        const response = await app.request(path, { ...init, headers })
-        jar.apply(response)
-        return response
-      },
-    }
-  }
+  const browser = () => appClient(app)
 
   it('signs in with a new id, counts visits in the store, and the cookie holds only the id', async () => {
     const { jar, send } = browser()

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { parseSetCookie } from 'cookie'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createApp, DEMO_USER, MAX_CART_ITEMS } from '../examples/hono/app.js'
-import { Jar } from './helpers.js'
+import { appClient } from './helpers.js'
 
 const password = 'an-example-test-password-of-32-characters'
 const origin = 'http://localhost' // app.request()'s default origin; the example's csrf() wants it on form posts
@@ -20,20 +20,7 @@ function form(fields: Record<string, string>, headers: Record<string, string> = 
   return { method: 'POST', body: new URLSearchParams(fields), headers: { origin, ...headers } }
 }
 
-/** A browser-ish client: keeps cookies, does not follow redirects. */
-function client(app = createApp({ password })) {
-  const jar = new Jar()
-  return {
-    jar,
-    async send(path: string, init: RequestInit = {}) {
-      const headers = new Headers(init.headers)
-      if (jar.cookies.size > 0) headers.set('cookie', jar.header)
-      const response = await app.request(path, { ...init, headers })
-      jar.apply(response)
-      return response
-    },
-  }
-}
+const client = (app = createApp({ password })) => appClient(app)
 
 describe('examples/hono: the app', () => {
   it('signs in with a form post: a sealed HttpOnly cookie and a 303 to the page, which shows the user', async () => {

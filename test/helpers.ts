@@ -39,6 +39,21 @@ export class Jar {
   }
 }
 
+/** A browser-ish client of an app driven in-process (Hono's `app.request`): keeps cookies, does not follow redirects. */
+export function appClient(app: { request(path: string, init?: RequestInit): Response | Promise<Response> }) {
+  const jar = new Jar()
+  return {
+    jar,
+    async send(path: string, init: RequestInit = {}) {
+      const headers = new Headers(init.headers)
+      if (jar.cookies.size > 0) headers.set('cookie', jar.header)
+      const response = await app.request(path, { ...init, headers })
+      jar.apply(response)
+      return response
+    },
+  }
+}
+
 /** The Cookie header a browser sends back after these Set-Cookie lines (live cookies only). */
 export const cookieHeaderFrom = (setCookies: string[]) => new Jar().applyLines(setCookies).header
 
