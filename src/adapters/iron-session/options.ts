@@ -4,7 +4,9 @@
  * the same order, the same messages (with our hint after them).
  */
 import type { SetCookie } from 'cookie'
+import { cookieMaxAge } from '../../core/cookies.ts'
 import { cachedPasswords, type Passwords } from '../../core/passwords.ts'
+import { FOURTEEN_DAYS } from '../../core/seal.ts'
 
 export type PasswordsMap = Record<string, string>
 export type Password = PasswordsMap | string
@@ -48,19 +50,11 @@ export interface Config {
   extras: Extras
 }
 
-export const FOURTEEN_DAYS = 1_209_600
-const SKEW_SECONDS = 60
-const NEVER = 2_147_483_647
 const DEFAULT_COOKIE_OPTIONS: CookieOptions = { httpOnly: true, secure: true, sameSite: 'lax', path: '/' }
 
 /** iron-session's message, then what to do about it. */
 export const usageError = (message: string, hint?: string) => new Error(`iron-session: ${message}${hint ? ` (iron-fetch-session: ${hint})` : ''}`)
 
-/** Max-Age a minute short of the seal's expiry, so the browser drops the cookie before the server would refuse it. */
-function cookieMaxAge(ttl: number): number {
-  if (ttl === 0) return NEVER
-  return ttl > SKEW_SECONDS ? ttl - SKEW_SECONDS : ttl
-}
 
 function checkPasswords(password: unknown): Passwords {
   if (!password) throw usageError('Bad usage. Missing password.', 'pass a random string of at least 32 characters, or a map such as { 2: newPassword, 1: oldPassword }.')

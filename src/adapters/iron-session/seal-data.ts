@@ -4,9 +4,9 @@
  */
 import { cachedPasswords, type Passwords } from '../../core/passwords.ts'
 import { NotJsonError } from '../../core/plain-json.ts'
-import { seal, unseal, UnsealError } from '../../core/seal.ts'
+import { FOURTEEN_DAYS, seal, unseal, UnsealError } from '../../core/seal.ts'
 import { RESERVED_KEY as RESERVED } from '../../core/tokens.ts'
-import { FOURTEEN_DAYS, usageError, type Password, type UnsealErrorReason } from './options.ts'
+import { usageError, type Password, type UnsealErrorReason } from './options.ts'
 
 export interface Opened {
   data: Record<string, unknown>
