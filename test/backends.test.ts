@@ -127,6 +127,41 @@ describe('the same bytes', () => {
     )
   })
 
+  it('both refuse every malformed PKCS#7 padding, and accept every well-formed one', async () => {
+    const iv = Uint8Array.from(nodeCrypto.randomBytes(16))
+    const [nodeKey, webKey] = [await node.deriveKey(node.importSecret(password), 'enc', 'ab'), await web.deriveKey(web.importSecret(password), 'enc', 'ab')]
+    // Raw blocks under the derived key (the same bytes on both backends), padding written by hand.
+    const raw = new Uint8Array(nodeKey as Uint8Array)
+    const encryptRaw = (plain: Uint8Array) => {
+      const cipher = nodeCrypto.createCipheriv('aes-256-cbc', raw, iv)
+      cipher.setAutoPadding(false)
+      return Uint8Array.from(Buffer.concat([cipher.update(plain), cipher.final()]))
+    }
+    const outcome = async (b: CryptoBackend, k: unknown, data: Uint8Array<ArrayBuffer>) => {
+      try {
+        return await b.decrypt(k, iv, data)
+      } catch {
+        return 'refused'
+      }
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 40 }), fc.integer({ min: 0, max: 20 }), fc.uint8Array({ minLength: 20, maxLength: 20 }), async (body, pad, noise) => {
+        // A tail of `pad` bytes, each `pad` unless noise changes one: well-formed exactly when 1 ≤ pad ≤ 16 and unchanged.
+        const tail = Array.from({ length: pad }, (_, i) => (noise[i]! < 40 ? noise[i]! : pad))
+        const plain = new Uint8Array([...body, ...tail])
+        const padded = new Uint8Array(Math.ceil(Math.max(plain.length, 1) / 16) * 16)
+        padded.set(plain, padded.length - plain.length)
+        const data = encryptRaw(padded)
+        const last = padded[padded.length - 1]!
+        const wellFormed = last >= 1 && last <= 16 && padded.subarray(padded.length - last).every((byte) => byte === last)
+        const [fromNode, fromWeb] = [await outcome(node, nodeKey, data), await outcome(web, webKey, data)]
+        expect(fromNode).toBe(fromWeb)
+        expect(fromNode === 'refused').toBe(!wellFormed)
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
   it('a MAC of another length is refused by both, not thrown', async () => {
     for (const b of [node, web]) {
       const key = await b.deriveKey(b.importSecret(password), 'mac', 'ab')
