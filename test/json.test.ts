@@ -3,7 +3,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createSessions } from '../src/index.js'
-import { cloneJson, sameJson } from '../src/core/json.js'
+import { cloneJson, sameJson, tapeOf } from '../src/core/json.js'
 import { Jar, password } from './helpers.js'
 
 const RUNS = { seed: 20261125, numRuns: 10_000 }
@@ -56,11 +56,15 @@ describe('cloneJson and sameJson', () => {
         fc.property(object, fc.array(step, { minLength: 1, maxLength: 5 }), (pristine, steps) => {
           const before = JSON.stringify(pristine)
           const copy = cloneJson(pristine)
+          const tape = tapeOf(pristine)
           expect(copy).toEqual(pristine)
           expect(sameJson(copy, pristine)).toBe(true)
+          expect(sameJson(copy, pristine, tape)).toBe(true)
           edit(copy, steps)
           expect(JSON.stringify(pristine)).toBe(before) // the copy shares no object with the original
-          expect(sameJson(copy, pristine)).toBe(canonical(copy) === canonical(pristine))
+          const equal = canonical(copy) === canonical(pristine)
+          expect(sameJson(copy, pristine)).toBe(equal)
+          expect(sameJson(copy, pristine, tape)).toBe(equal) // the cached session's fast path: the same verdicts
         }),
         RUNS,
       )
@@ -69,16 +73,29 @@ describe('cloneJson and sameJson', () => {
   )
 
   it('judges as JSON does: key order and undefined properties are no change; what JSON cannot hold is', () => {
-    const pristine = json({ a: 1, b: { c: [1, 'x', null] } })
-    expect(sameJson({ b: { c: [1, 'x', null] }, a: 1 }, pristine)).toBe(true)
-    expect(sameJson({ a: 1, b: { c: [1, 'x', null], d: undefined } }, pristine)).toBe(true)
-    expect(sameJson({ a: 1, b: { c: [1, 'x', undefined] } }, pristine)).toBe(false)
-    expect(sameJson({ a: Number.NaN, b: { c: [1, 'x', null] } }, json({ a: null, b: { c: [1, 'x', null] } }))).toBe(false)
-    expect(sameJson({ a: 1, b: new Date(0) }, json({ a: 1, b: new Date(0) }))).toBe(false)
-    expect(sameJson({ a: 1, b: new Map() }, json({ a: 1, b: {} }))).toBe(false)
-    expect(sameJson({ a: 1, b: { c: [1, 'x', null] }, f: () => 1 }, pristine)).toBe(false)
-    expect(sameJson({ a: 1, b: { c: { 0: 1, 1: 'x', 2: null, length: 3 } } }, pristine)).toBe(false)
+    const pristine = json({ a: 1, b: { c: [1, 'x', null] } }) as Record<string, Json>
+    for (const tape of [undefined, tapeOf(pristine)]) judgedAsJson(pristine, tape)
+    // The tape alone recognises an unchanged copy: pristine itself is not consulted.
+    expect(sameJson(cloneJson(pristine), {}, tapeOf(pristine))).toBe(true)
   })
+
+  function judgedAsJson(pristine: Json, tape: ReturnType<typeof tapeOf> | undefined) {
+    const same = (value: unknown, base: unknown) => sameJson(value, base, base === pristine ? tape : undefined)
+    expect(same({ b: { c: [1, 'x', null] }, a: 1 }, pristine)).toBe(true)
+    expect(same({ a: 1, b: { c: [1, 'x', null], d: undefined } }, pristine)).toBe(true)
+    expect(same({ a: 1, b: { c: [1, 'x', undefined] } }, pristine)).toBe(false)
+    expect(same({ a: Number.NaN, b: { c: [1, 'x', null] } }, json({ a: null, b: { c: [1, 'x', null] } }))).toBe(false)
+    expect(same({ a: 1, b: new Date(0) }, json({ a: 1, b: new Date(0) }))).toBe(false)
+    expect(same({ a: 1, b: new Map() }, json({ a: 1, b: {} }))).toBe(false)
+    expect(same({ a: 1, b: { c: [1, 'x', null] }, f: () => 1 }, pristine)).toBe(false)
+    expect(same({ a: 1, b: { c: { 0: 1, 1: 'x', 2: null, length: 3 } } }, pristine)).toBe(false)
+    expect(same({ a: 1, b: Object.assign(Object.create({ c: [1, 'x', null] }) as object, {}) }, pristine)).toBe(false)
+    expect(same({ a: '1', b: { c: [1, 'x', null] } }, pristine)).toBe(false)
+    expect(same({ a: 1, b: { c: [1, 'x'] } }, pristine)).toBe(false)
+    expect(same({ a: 1, b: { c: [1, 'x', null], d: 0 } }, pristine)).toBe(false)
+    expect(same({ a: 1, b: { c: [1, ['x'], null] } }, pristine)).toBe(false)
+    expect(same({ a: 1 }, pristine)).toBe(false)
+  }
 
   it('copies a "__proto__" key as data, leaving the prototype alone', () => {
     const pristine = JSON.parse('{"__proto__":{"admin":true},"x":{"__proto__":[1]}}') as Record<string, unknown>

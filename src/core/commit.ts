@@ -7,7 +7,7 @@ import { cookieMaxAge, expireCookies, liveCookieNames, writeSealCookies } from '
 import type { Config } from './options.ts'
 import { stringifyJson } from './plain-json.ts'
 import { seal } from './seal.ts'
-import { sameJson } from './json.ts'
+import { sameJson, tapeOf, type JsonTape } from './json.ts'
 import { warnPlainHttp } from './dev-warnings.ts'
 import { cacheEntry, EMPTY, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
 import { endStored, saveStored } from './stored-session.ts'
@@ -47,10 +47,16 @@ function stateOf(session: Session): ReadState {
   return state
 }
 
+// Only a cache hit's base is compared again and again (a store's data is parsed fresh each request).
+function baseTape(state: ReadState): JsonTape | undefined {
+  const hit = state.hit
+  return hit !== undefined && hit.data === state.base ? (hit.tape ??= tapeOf(hit.data)) : undefined
+}
+
 async function sessionHeaders(config: Config, cache: UnsealCache | undefined, session: Session, state: ReadState): Promise<SessionHeaders> {
   const now = Date.now()
   // Data the app never touched is what was read; touched, it is compared with what was read, as JSON.
-  const unchanged = state.data === undefined || sameJson(state.data, state.base)
+  const unchanged = state.data === undefined || sameJson(state.data, state.base, baseTape(state))
   const flashChanged = state.flashRead.size > 0 || state.flashOut !== undefined
   const touchDue = config.touchAfter !== undefined && state.sealedAt !== undefined && now - state.sealedAt >= config.touchAfter * 1000
   const rotate = state.passwordId !== undefined && state.passwordId !== config.passwords.sealId

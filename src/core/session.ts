@@ -12,7 +12,7 @@
  */
 import { Lru } from './lru.ts'
 import { readSealCookies } from './cookies.ts'
-import { cloneJson } from './json.ts'
+import { cloneJson, type JsonTape } from './json.ts'
 import type { Config, StandardSchemaV1, UnsealErrorReason } from './options.ts'
 import { SKEW_SECONDS, unseal, UnsealError } from './seal.ts'
 import { SessionStoreError, isSessionId, newSessionId } from './store.ts'
@@ -66,6 +66,8 @@ export interface ReadState {
   base: Record<string, unknown>
   /** session.data, a copy of base made when the app first touches it; untouched, nothing changed. */
   data: Record<string, unknown> | undefined
+  /** The cache entry base came from, on a cache hit: commit compares against its tape. */
+  hit: CacheEntry | undefined
   flashIn: FlashValues
   flashRead: Set<string>
   /** What the app flashed, made on its first flash(): most requests flash nothing. */
@@ -93,6 +95,8 @@ export interface CacheEntry {
   seal: string
   /** Pristine JSON: never handed out, never changed. */
   data: Record<string, unknown>
+  /** data laid out flat for commit's comparison, made at the first commit of a cache hit that read the data. */
+  tape?: JsonTape
   flashJson: string | undefined
   createdAt: number
   sealedAt: number
@@ -149,6 +153,7 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
   }
   try {
     let entry = cachedEntry(cache, seal)
+    const hit = entry
     if (!entry) {
       entry = await open(config, seal, now)
       cacheEntry(cache, entry)
@@ -156,6 +161,7 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
     checkExpiry(config, entry, now, cache, seal)
     const state = newState(config, now, transport, present)
     state.base = entry.data
+    state.hit = hit
     if (entry.flashJson !== undefined) state.flashIn = JSON.parse(entry.flashJson) as FlashValues
     state.createdAt = entry.createdAt
     state.sealedAt = entry.sealedAt
@@ -287,6 +293,7 @@ function newState(config: Config, now: number, transport: ReadState['transport']
     present,
     base: EMPTY,
     data: undefined,
+    hit: undefined,
     flashIn: EMPTY,
     flashRead: new Set(),
     flashOut: undefined,
