@@ -158,6 +158,24 @@ describe('3. flash', () => {
     expect(third.session.data).toEqual({ count: 1 })
   })
 
+  it('the seal holds the data in its own key order, then the bookkeeping with the flash, as iron-session reads it', async () => {
+    const loose = createSessions<Record<string, unknown>, Flash>({ password })
+    const jar = new Jar()
+    await visit(loose, jar, (s) => {
+      s.data = JSON.parse('{"__proto__":{"admin":false},"user":{"id":7},"2":"two","count":1}') as Record<string, unknown>
+      s.flash('notice', 'Hi')
+    })
+    const payload = await ironSession9.unsealData<Record<string, unknown>>(jar.cookies.get('session') as string, { password })
+    expect(Object.keys(payload)).toEqual(['2', '__proto__', 'user', 'count', '__ifs'])
+    expect(JSON.stringify(payload)).toMatch(/^\{"2":"two","__proto__":\{"admin":false\},"user":\{"id":7\},"count":1,"__ifs":\{"created":\d+,"sealed":\d+,"flash":\{"notice":"Hi"\}\}\}$/)
+    const flashOnly = new Jar()
+    await visit(loose, flashOnly, (s) => s.flash('notice', 'Bye'))
+    expect(Object.keys(await ironSession9.unsealData(flashOnly.cookies.get('session') as string, { password }))).toEqual(['__ifs'])
+    const session = await loose.read(new Request(url))
+    session.flash('notice', new Date() as unknown as string)
+    await expect(loose.commit(session, ok())).rejects.toThrow('session.__ifs.flash.notice is a Date')
+  })
+
   it('a flash alone makes a session, and reading it empties and clears it', async () => {
     const jar = new Jar()
     await visit(sessions, jar, (s) => s.flash('notice', 'Hello'))

@@ -6,7 +6,7 @@
 import { cookieMaxAge, expireCookies, liveCookieNames, writeSealCookies } from './cookies.ts'
 import type { Config } from './options.ts'
 import { stringifyJson } from './plain-json.ts'
-import { seal } from './seal.ts'
+import { sealJson } from './seal.ts'
 import { sameJson, tapeOf, type JsonTape } from './json.ts'
 import { warnPlainHttp } from './dev-warnings.ts'
 import { cacheEntry, EMPTY, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
@@ -45,6 +45,23 @@ function stateOf(session: Session): ReadState {
   const state = (session as Session & { [STATE]?: ReadState })[STATE]
   if (!state) throw new TypeError('iron-fetch-session: commit() takes a session returned by read() of the same createSessions().')
   return state
+}
+
+/** What the seal holds, as JSON: the data and its bookkeeping; with a store, only the id. */
+function payloadJson(session: Session, data: unknown, dataJson: string, meta: { created: number; sealed: number }, id: string | undefined): string {
+  if (id !== undefined) return stringifyJson({ [RESERVED_KEY]: { created: meta.created, sealed: meta.sealed, id } })
+  // dataJson is session.data's JSON; a schema's output is other data, stringified on its own.
+  if (data === session.data && dataJson.startsWith('{')) return withBookkeeping(dataJson, meta)
+  return stringifyJson({ ...(data as object), [RESERVED_KEY]: meta })
+}
+
+/**
+ * The JSON of { ...data, __ifs: meta } from data's JSON (a plain object's, made and checked
+ * above), without stringifying the data a second time; meta's flash is checked as it would be.
+ */
+function withBookkeeping(dataJson: string, meta: object): string {
+  const entry = `"${RESERVED_KEY}":${stringifyJson(meta, `session.${RESERVED_KEY}`)}}`
+  return dataJson === '{}' ? `{${entry}` : `${dataJson.slice(0, -1)},${entry}`
 }
 
 // Only a cache hit's base is compared again and again (a store's data is parsed fresh each request).
@@ -91,8 +108,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   // With a store the data goes there, before any header is built, and the seal carries only its id.
   const storedJson = stored && (data === session.data ? dataJson : JSON.stringify(data))
   const id = stored && (await saveStored(config, stored, { dataJson: storedJson as string, data: data as Record<string, unknown>, flash: hasFlash ? flash : undefined, created, now, ttl }))
-  const payload = id === undefined ? { ...(data as object), [RESERVED_KEY]: meta } : { [RESERVED_KEY]: { created, sealed: now, id } }
-  const value = await seal(config.passwords, payload, ttl, now)
+  const value = await sealJson(config.passwords, payloadJson(session, data, dataJson, meta, id), ttl, now)
   // What the client will hold, as pristine JSON: the baseline of this session's next commit, and the cache's.
   const base = JSON.parse(dataJson) as Record<string, unknown>
   const headers: SessionHeaders = []

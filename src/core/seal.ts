@@ -52,8 +52,12 @@ const IV_CHARS = 22
 const MAC_CHARS = 43
 
 /** Seals JSON data; ttl in seconds, 0 for no expiration. */
-export async function seal(passwords: Passwords, data: unknown, ttl: number, now = Date.now()): Promise<string> {
-  const json = stringifyJson(data)
+export function seal(passwords: Passwords, data: unknown, ttl: number, now = Date.now()): Promise<string> {
+  return sealJson(passwords, stringifyJson(data), ttl, now)
+}
+
+/** Seals data already made JSON by stringifyJson (commit has it at hand, and stringifying twice costs). */
+export async function sealJson(passwords: Passwords, json: string, ttl: number, now = Date.now()): Promise<string> {
   const keys = passwords.byId.get(passwords.sealId) as SecretKeys
   const backend = keys.backend
   const sealing = keys.sealing(now)
