@@ -36,7 +36,11 @@ export async function commitSession(config: Config, cache: UnsealCache | undefin
 export async function commitHeaders(config: Config, cache: UnsealCache | undefined, session: Session, response?: Response): Promise<SessionHeaders> {
   // A 101 hands the connection to another protocol (WebSocket); there is nothing to add a cookie to.
   if (response?.status === 101) return []
-  const lines = await sessionHeaders(config, cache, session, stateOf(session))
+  const state = stateOf(session)
+  const now = Date.now()
+  // Decided before any await: most requests write nothing, and then cost no second trip through the microtask queue.
+  if (nothingToWrite(config, state, now)) return []
+  const lines = await sessionHeaders(config, cache, session, state, now)
   if (lines.length > 0 && response && !response.headers.has('cache-control')) lines.push(['cache-control', 'private'])
   return lines
 }
@@ -70,18 +74,19 @@ function baseTape(state: ReadState): JsonTape | undefined {
   return hit !== undefined && hit.data === state.base ? (hit.tape ??= tapeOf(hit.data)) : undefined
 }
 
-async function sessionHeaders(config: Config, cache: UnsealCache | undefined, session: Session, state: ReadState): Promise<SessionHeaders> {
-  const now = Date.now()
+/** Most requests: nothing changed and nothing is due, so nothing is written. */
+function nothingToWrite(config: Config, state: ReadState, now: number): boolean {
   // Data the app never touched is what was read; touched, it is compared with what was read, as JSON.
   const unchanged = state.data === undefined || sameJson(state.data, state.base, baseTape(state))
   const flashChanged = state.flashRead.size > 0 || state.flashOut !== undefined
   const touchDue = config.touchAfter !== undefined && state.sealedAt !== undefined && now - state.sealedAt >= config.touchAfter * 1000
   const rotate = state.passwordId !== undefined && state.passwordId !== config.passwords.sealId
-  // Most requests: nothing changed and nothing is due, so nothing is written.
   const destroyPending = state.destroyed && !state.settled
-  const stored = state.stored
-  if (unchanged && !flashChanged && !touchDue && !rotate && !destroyPending && state.refused === undefined && !state.regenerate && !stored?.migrate) return []
+  return unchanged && !flashChanged && !touchDue && !rotate && !destroyPending && state.refused === undefined && !state.regenerate && !state.stored?.migrate
+}
 
+async function sessionHeaders(config: Config, cache: UnsealCache | undefined, session: Session, state: ReadState, now: number): Promise<SessionHeaders> {
+  const stored = state.stored
   // Throws, naming the path, for what JSON would silently change (a Date, a Map, NaN, a function).
   const dataJson = stringifyJson(session.data)
 
