@@ -52,7 +52,7 @@ const IV_CHARS = 22
 const MAC_CHARS = 43
 
 /** Seals JSON data; ttl in seconds, 0 for no expiration. */
-export function seal(passwords: Passwords, data: unknown, ttl: number, now = Date.now()): Promise<string> {
+export async function seal(passwords: Passwords, data: unknown, ttl: number, now = Date.now()): Promise<string> {
   return sealJson(passwords, stringifyJson(data), ttl, now)
 }
 
