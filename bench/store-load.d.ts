@@ -8,23 +8,15 @@ export declare function runSharedLoad(options: { requests: number; connections: 
   cookie: LoadResult
   redis: LoadResult & { redisKeys: number }
 }>
-export interface OutageResult {
-  requests: number
+/** A load run's counts (no req/s: the outage stalls it), and what the outage did. */
+export interface OutageResult extends Omit<LoadResult, 'requestsPerSecond'> {
   ok: number
   unavailable: number
   unavailableBeforeOutage: number
-  errors: number
-  unexpected: number
-  mismatches: number
-  lostWrites: number
-  clients: number
-  writes: number
   uncertainWrites: number
   writtenBeforeOutage: number
   readBackAfterOutage: number
   survivors: number
-  elapsedMs: number
-  problems: string[]
 }
 export declare function runOutage(options: { redis: RunningRedis; origins: string[]; connections?: number; before?: number; during?: number; after?: number; deadlineMs?: number }): Promise<OutageResult>
 export declare function outageWrongResults(result: OutageResult): number

@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BackendName } from '../src/core/crypto/backend.js'
 import { backendNames, cryptoBackend, useCryptoBackend } from '../src/core/crypto/choice.js'
 import { sealData, unsealData } from '../src/index.js'
-import { binaries, bundleWorker, readWranglerToml, requireBinary, root, spawnChild, START_TIMEOUT, withTimeout } from './runtime-helpers.js'
+import { binaries, bundleWorker, NODE_IMPORT, readWranglerToml, requireBinary, root, spawnChild, START_TIMEOUT, withTimeout } from './runtime-helpers.js'
+import { closeServer } from './helpers.js'
 
 const password = 'a-backend-probe-password-of-32-characters-or-more'
 // Beyond ASCII, so UTF-8 is exercised both ways.
@@ -130,7 +131,7 @@ describe('the backend in each runtime, and its seals crossed with everyone\'s', 
     }
 
     it('the bundle has no node: import, so it loads without nodejs_compat', () => {
-      expect(script).not.toMatch(/\bfrom\s*["']node:|\brequire\(\s*["']node:|\bimport\(\s*["']node:/)
+      expect(script).not.toMatch(NODE_IMPORT)
       expect(script).toContain("getBuiltinModule?.(\"node:crypto\")")
     })
 
@@ -148,13 +149,7 @@ describe('the backend in each runtime, and its seals crossed with everyone\'s', 
     let server: Server | undefined
 
     afterAll(async () => {
-      if (server) {
-        const closing = server
-        await new Promise<void>((resolve) => {
-          closing.close(() => resolve())
-          closing.closeAllConnections()
-        })
-      }
+      if (server) await closeServer(server)
     }, 30_000)
 
     /** dist/ and the probe's fixtures, as static files on 127.0.0.1 (a secure context, so crypto.subtle is there). */

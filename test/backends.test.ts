@@ -6,8 +6,9 @@ import { fromBase64Url, toBase64Url } from '../src/core/base64url.js'
 import type { BackendName, CryptoBackend } from '../src/core/crypto/backend.js'
 import { backendNames, cryptoBackend, useCryptoBackend } from '../src/core/crypto/choice.js'
 import { normalizePasswords, type Password } from '../src/core/passwords.js'
-import { seal, unseal, UnsealError } from '../src/core/seal.js'
+import { seal, unseal } from '../src/core/seal.js'
 import { sealData, unsealData } from '../src/index.js'
+import { unsealVerdict } from './helpers.js'
 
 const password = 'a-test-password-of-at-least-32-characters'
 const json = (value: unknown) => JSON.parse(JSON.stringify(value))
@@ -33,15 +34,6 @@ function passwordsOn(name: BackendName, pw: Password = password) {
   }
 }
 
-async function reasonOf(passwords: ReturnType<typeof normalizePasswords>, value: string): Promise<string> {
-  try {
-    await unseal(passwords, value)
-    return 'accepted'
-  } catch (error) {
-    expect(error).toBeInstanceOf(UnsealError)
-    return (error as UnsealError).reason
-  }
-}
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -191,7 +183,7 @@ describe('seals cross between the backends', () => {
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: value.length - 1 }), fc.constantFrom(...alphabet), async (at, char) => {
         const changed = value.slice(0, at) + (value[at] === char ? '!' : char) + value.slice(at + 1)
-        const [onNode, onWeb] = [await reasonOf(passwordsOn('node:crypto'), changed), await reasonOf(passwordsOn('webcrypto'), changed)]
+        const [onNode, onWeb] = [await unsealVerdict(passwordsOn('node:crypto'), changed), await unsealVerdict(passwordsOn('webcrypto'), changed)]
         expect(onNode).toBe(onWeb)
         expect(onNode).not.toBe('accepted')
       }),
@@ -220,7 +212,7 @@ describe('seals cross between the backends', () => {
     for (const [what, ciphertext] of Object.entries(cases)) {
       const value = await sealWith(ciphertext)
       expect(fromBase64Url(value.split('*')[4]!)).toEqual(new Uint8Array(ciphertext))
-      expect([what, await reasonOf(passwordsOn('node:crypto'), value), await reasonOf(passwordsOn('webcrypto'), value)]).toEqual([what, 'invalid', 'invalid'])
+      expect([what, await unsealVerdict(passwordsOn('node:crypto'), value), await unsealVerdict(passwordsOn('webcrypto'), value)]).toEqual([what, 'invalid', 'invalid'])
     }
   })
 })

@@ -15,6 +15,7 @@ import { serve, type ServerType } from '@hono/node-server'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, MAX_CART_ITEMS } from '../examples/hono/app.js'
+import { closeServer } from './helpers.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const WAIT = 10_000
@@ -53,14 +54,7 @@ afterAll(async () => {
   console.log(`examples/hono screenshots: ${shots}`)
   await context?.close().catch(() => {})
   await browser?.close().catch(() => {})
-  if (server) {
-    const closing = server
-    await new Promise<void>((resolve) => {
-      closing.close(() => resolve())
-      // Chromium's keep-alive connections would hold close() open until they time out.
-      if ('closeAllConnections' in closing) closing.closeAllConnections()
-    })
-  }
+  if (server) await closeServer(server)
 }, 30_000)
 
 /** The session cookies in the browser's jar, by name. */

@@ -17,6 +17,7 @@ import { getIronSession as getIronSession8 } from 'iron-session-8'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { root, spawnChild, startServer, withTimeout, type RunningServer } from './runtime-helpers.js'
+import { closeServer } from './helpers.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const NEXT = `${root}node_modules/next/dist/bin/next`
@@ -121,13 +122,7 @@ afterAll(async () => {
   await context?.close().catch(() => {})
   await browser?.close().catch(() => {})
   await next?.stop()
-  if (iron8) {
-    const closing = iron8
-    await new Promise<void>((resolve) => {
-      closing.close(() => resolve())
-      closing.closeAllConnections()
-    })
-  }
+  if (iron8) await closeServer(iron8)
 }, 30_000)
 
 /** A fresh, empty cookie jar (playwright's contexts are incognito-like). */

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectTheSharedRoutes, readWranglerToml, root, START_TIMEOUT, startWorkerExample, workerClient, type RunningWorker } from './runtime-helpers.js'
+import { expectTheSharedRoutes, NODE_IMPORT, readWranglerToml, root, START_TIMEOUT, startWorkerExample, workerClient, type RunningWorker } from './runtime-helpers.js'
 
 const toml = readWranglerToml()
 
@@ -39,7 +39,7 @@ describe('examples/workers: the Worker in workerd', () => {
   }, 30_000)
 
   it('bundles to plain web code: no node: imports, so no nodejs_compat flag', () => {
-    expect(worker!.script).not.toMatch(/\bfrom\s*["']node:|\brequire\(\s*["']node:|\bimport\(\s*["']node:/)
+    expect(worker!.script).not.toMatch(NODE_IMPORT)
     expect(worker!.script).toContain('Fe26.2')
   })
 

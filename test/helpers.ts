@@ -1,4 +1,7 @@
 import { parseSetCookie } from 'cookie'
+import { expect } from 'vitest'
+import type { Passwords } from '../src/core/passwords.js'
+import { unseal, UnsealError } from '../src/core/seal.js'
 
 export const password = 'a-test-password-of-at-least-32-characters'
 export const newPassword = 'the-newer-password-of-32-characters-or-more'
@@ -63,3 +66,22 @@ export const setCookieSummary = (response: Response) =>
     const cookie = parseSetCookie(line)
     return [cookie.name, cookie.maxAge] as const
   })
+
+/** What unseal makes of a seal: 'accepted', or the UnsealError's reason (anything else thrown fails the test). */
+export async function unsealVerdict(passwords: Passwords, sealed: string): Promise<string> {
+  try {
+    await unseal(passwords, sealed)
+    return 'accepted'
+  } catch (error) {
+    expect(error).toBeInstanceOf(UnsealError)
+    return (error as UnsealError).reason
+  }
+}
+
+/** Closes a node:http server, ending its keep-alive connections (a browser's would hold close() open until they time out). */
+export function closeServer(server: { close(done: () => void): unknown; closeAllConnections?: () => void }): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections?.()
+  })
+}

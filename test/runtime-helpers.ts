@@ -25,6 +25,9 @@ export const binaries = {
 } as const
 
 /** Generous enough for a cold Deno, Bun or workerd start on 2 busy cores; every wait inside is bounded too. */
+/** A static or dynamic import or a require of a `node:` module: what a Worker without nodejs_compat cannot load. */
+export const NODE_IMPORT = /\bfrom\s*["']node:|\brequire\(\s*["']node:|\bimport\(\s*["']node:/
+
 export const START_TIMEOUT = 60_000
 /** One request to a running example. */
 export const REQUEST_TIMEOUT = 10_000

@@ -8,21 +8,14 @@ import { backendNames, cryptoBackend, useCryptoBackend } from '../src/core/crypt
 import { derivedKeyCount } from '../src/core/keys.js'
 import { normalizePasswords } from '../src/core/passwords.js'
 import { seal, unseal } from '../src/core/seal.js'
+import { unsealVerdict } from './helpers.js'
 
 const password = 'a-test-password-of-at-least-32-characters'
 const other = 'another-password-also-longer-than-32-chars'
 const json = (value: unknown) => JSON.parse(JSON.stringify(value))
 const raw = (sealed: string) => sealed.replace(/~2$/, '')
 
-async function reasonOf(sealed: string, pw: Parameters<typeof normalizePasswords>[0] = password) {
-  try {
-    await unseal(normalizePasswords(pw), sealed)
-    return 'accepted'
-  } catch (error) {
-    expect(error).toBeInstanceOf(UnsealError)
-    return (error as UnsealError).reason
-  }
-}
+const reasonOf = (sealed: string, pw: Parameters<typeof normalizePasswords>[0] = password) => unsealVerdict(normalizePasswords(pw), sealed)
 
 afterEach(() => {
   vi.useRealTimers()
