@@ -3,7 +3,7 @@
 import { fmt, fmtMb, fmtMs, median, spread } from './stats.js'
 
 export function markdown(results) {
-  const { machine, run, codec, runtimes, http, memory, load, store, targets } = results
+  const { machine, run, codec, runtimes, http, memory, load, headers, store, targets } = results
   const met = targets.filter((t) => t.met).length
   return [
     '# Benchmark results',
@@ -32,6 +32,7 @@ export function markdown(results) {
     ...httpSection(http),
     ...memorySection(memory),
     ...loadSection(load),
+    ...headersSection(headers),
     ...storeSection(store),
   ].join('\n')
 }
@@ -206,6 +207,20 @@ function loadSection(load) {
     ]),
     '',
     ...(load.problems.length ? ['Problems seen (first 10):', '', ...load.problems.map((p) => `- ${p}`), ''] : []),
+  ]
+}
+
+function headersSection(headers) {
+  if (!headers) return []
+  return [
+    '## Hostile Authorization headers',
+    '',
+    `\`bench/headers.js\`: \`sessions.read()\` with \`header: 'authorization'\` on real Requests, ${headers.plan.reads} reads a round, ${headers.plan.rounds} rounds. ` +
+      'The 64 KB values are the shapes that made the old Bearer pattern backtrack; the parser is now one scan. ' +
+      `For scale, the old pattern alone took ${headers.oldPattern16KbMs} ms on one 16 KB value of spaces (it grows with the square of the length).`,
+    '',
+    table(['Authorization', 'µs a read', '× normal'], headers.shapes.map((s) => [s.name, spread(s.microseconds, (n) => n.toFixed(1)), `${s.timesNormal.median.toFixed(1)}×`])),
+    '',
   ]
 }
 

@@ -9,7 +9,8 @@
 //   4. memory    RSS and heap over 100,000 valid and 100,000 forged sessions
 //   5. load      50,000 requests from 64 clients against examples/hono: no error,
 //                no lost write, no session crossing clients
-//   6. store     the same clients against two examples/hono processes, cookie-only and
+//   6. headers   sessions.read() of 64 KB hostile Authorization headers, against a normal Bearer read
+//   7. store     the same clients against two examples/hono processes, cookie-only and
 //                sharing one Redis (redis-server, started here), req/s side by side; then
 //                Redis stopped and restarted in the middle of a run (the outage counts)
 //
@@ -26,6 +27,7 @@ import { runRuntimes } from './runtimes.js'
 import { runHttp } from './http.js'
 import { runLoadStage, wrongResults } from './load.js'
 import { runMemory } from './memory.js'
+import { runHeaders } from './headers.js'
 import { outageWrongResults, runStoreStage } from './store-load.js'
 import { markdown } from './report.js'
 import { cpuSnapshot, foreignCores, log, machine } from './stats.js'
@@ -61,6 +63,7 @@ try {
     ['http', runHttp],
     ['memory', runMemory],
     ['load', runLoadStage],
+    ['headers', runHeaders],
     ['store', runStoreStage],
   ]) {
     const t = performance.now()
