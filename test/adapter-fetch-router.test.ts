@@ -60,3 +60,34 @@ describe('fetch-router: ironSession middleware', () => {
     expect(jar.cookies.size).toBe(0)
   })
 })
+
+describe('fetch-router: the middleware on the router and again on an action', () => {
+  it('equal options: one session, one Set-Cookie carrying the change', async () => {
+    const rotated = { password: { 2: 'the-newer-password-of-32-characters-or-more', 1: password } }
+    const router = createRouter({ middleware: [ironSession<Data>(rotated)] })
+    router.post('/count', {
+      middleware: [ironSession<Data>({ password: { 1: password, 2: rotated.password[2] } })],
+      handler: (context) => {
+        const session = context.get(SessionKey)
+        session.set('count', ((session.get('count') as number | undefined) ?? 0) + 1)
+        return new Response('ok')
+      },
+    })
+    router.get('/count', (context) => new Response(String(context.get(SessionKey).get('count') ?? 0)))
+    // A cookie under the old password: both mounts would re-seal it, the outer last and without the change.
+    const jar = new Jar()
+    const old = createRouter({ middleware: [ironSession<Data>({ password: { 1: password } })] })
+    old.post('/count', (context) => (context.session.set('count', 1), new Response('ok')))
+    jar.apply(await old.fetch(jar.request('/count', { method: 'POST' })))
+    const write = await router.fetch(jar.request('/count', { method: 'POST' }))
+    expect(setCookieSummary(write)).toHaveLength(1)
+    jar.apply(write)
+    expect(await (await router.fetch(jar.request('/count'))).text()).toBe('2')
+  })
+
+  it('other options for the same cookie: the request fails with an error that says what to change', async () => {
+    const router = createRouter({ middleware: [ironSession<Data>({ password })] })
+    router.post('/count', { middleware: [ironSession<Data>({ password, ttl: 60 })], handler: () => new Response('ok') })
+    await expect(router.fetch(new Jar().request('/count', { method: 'POST' }))).rejects.toThrow(/mounted twice on this request for the cookie "session", with different options/)
+  })
+})

@@ -72,3 +72,28 @@ describe('fetch wrapper: withSession', () => {
     expect(setCookieSummary(response)).toHaveLength(1)
   })
 })
+
+describe('withSession wrapped twice', () => {
+  type Counted = { count?: number }
+  const count = async (request: Request, session: { get(k: 'count'): number | undefined; set(k: 'count', v: number): void }) => {
+    if (request.method === 'POST') session.set('count', (session.get('count') ?? 0) + 1)
+    return new Response(String(session.get('count') ?? 0))
+  }
+
+  it('an outer and an inner wrapper of equal options share one session; only the outer commits, with the change', async () => {
+    // Sealed under the old password, so each wrapper would re-seal it: before the fix the outer's line, without the change, came last.
+    const jar = new Jar()
+    jar.apply(await withSession<Counted>({ password: { 1: password } }, count)(jar.request('/', { method: 'POST' })))
+    const rotated = { password: { 2: 'the-newer-password-of-32-characters-or-more', 1: password } }
+    const handler = withSession<Counted>(rotated, withSession<Counted>({ ...rotated }, count))
+    const write = await handler(jar.request('/', { method: 'POST' }))
+    expect(setCookieSummary(write)).toHaveLength(1)
+    jar.apply(write)
+    expect(await (await handler(jar.request('/'))).text()).toBe('2')
+  })
+
+  it('other options for the same cookie reject, saying what to change', async () => {
+    const handler = withSession<Counted>({ password }, withSession<Counted>({ password, cookieName: 'session', ttl: 60 }, count))
+    await expect(handler(new Jar().request('/', { method: 'POST' }))).rejects.toThrow(/mounted twice on this request for the cookie "session", with different options/)
+  })
+})

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { describe, expect, it } from 'vitest'
 import { ironSession } from '../src/adapters/hono.js'
-import { Jar, password, setCookieSummary } from './helpers.js'
+import { Jar, newPassword, password, setCookieSummary } from './helpers.js'
 
 type Data = { count?: number; name?: string }
 
@@ -122,5 +122,64 @@ describe('Hono: ironSession middleware', () => {
 
   it('bad options fail when the middleware is made', () => {
     expect(() => ironSession({ password: 'short' })).toThrow('at least 32 characters')
+  })
+})
+
+describe('Hono: the middleware mounted twice on a request', () => {
+  type Counted = { count?: number }
+  const increment = (c: { var: { session: { get(k: 'count'): number | undefined; set(k: 'count', v: number): void } }; text(t: string): Response }) => {
+    c.var.session.set('count', (c.var.session.get('count') ?? 0) + 1)
+    return c.text('ok')
+  }
+
+  // A cookie sealed under the old password: every mount re-seals it under the new one, so before the fix
+  // both mounts wrote, and the browser kept the outer mount's line, made without the handler's change.
+  async function oldPasswordCookie(): Promise<Jar> {
+    const old = new Hono().use(ironSession<Counted>({ password: { 1: password } })).post('/count', increment)
+    const jar = new Jar()
+    jar.apply(await old.request(jar.request('/count', { method: 'POST' })))
+    return jar
+  }
+
+  it('app-wide and again on the route, same options: one session, one Set-Cookie, the change kept', async () => {
+    const options = { password: { 2: newPassword, 1: password } }
+    // Two separately made middlewares of equal options (key order aside), as an app writes them inline.
+    const app = new Hono()
+      .use(ironSession<Counted>(options))
+      .post('/count', ironSession<Counted>({ password: { 1: password, 2: newPassword } }), increment)
+      .get('/count', (c) => c.text(String(c.var.session.get('count') ?? 0)))
+    const jar = await oldPasswordCookie()
+    const write = await app.request(jar.request('/count', { method: 'POST' }))
+    expect(setCookieSummary(write)).toHaveLength(1)
+    jar.apply(write)
+    expect(await (await app.request(jar.request('/count'))).text()).toBe('2')
+  })
+
+  it('the same middleware value mounted twice: each request counts once', async () => {
+    const session = ironSession<Counted>({ password })
+    const app = new Hono().use(session).post('/count', session, increment).get('/count', session, (c) => c.text(String(c.var.session.get('count') ?? 0)))
+    const jar = new Jar()
+    for (let i = 0; i < 3; i++) jar.apply(await app.request(jar.request('/count', { method: 'POST' })))
+    expect(await (await app.request(jar.request('/count'))).text()).toBe('3')
+  })
+
+  it('other options for the same cookie: the request fails with an error that says what to change', async () => {
+    let caught: unknown
+    const app = new Hono()
+      .use(ironSession<Counted>({ password }))
+      .post('/count', ironSession<Counted>({ password, ttl: 60 }), increment)
+      .onError((error, c) => ((caught = error), c.text('failed', 500)))
+    const response = await app.request(new Jar().request('/count', { method: 'POST' }))
+    expect(response.status).toBe(500)
+    expect(response.headers.getSetCookie()).toEqual([])
+    expect(String(caught)).toMatch(/mounted twice on this request for the cookie "session", with different options\. Make the middleware once/)
+  })
+
+  it('two cookie names are two sessions, each read and committed by its own mount', async () => {
+    const app = new Hono()
+      .use(ironSession<Counted>({ password, cookieName: 'outer' }))
+      .post('/count', ironSession<Counted>({ password, cookieName: 'inner' }), increment)
+    const write = await app.request(new Jar().request('/count', { method: 'POST' }))
+    expect(setCookieSummary(write).map(([name]) => name)).toEqual(['inner'])
   })
 })

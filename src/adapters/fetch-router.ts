@@ -4,6 +4,7 @@
  */
 import { createContextKey, type Middleware } from '@remix-run/fetch-router'
 import { createSessions } from '../core/index.ts'
+import { mountSession } from '../core/mounts.ts'
 import type { SessionOptions } from '../core/options.ts'
 import type { Session } from '../core/session.ts'
 
@@ -31,9 +32,12 @@ export function ironSession<Data extends Record<string, unknown> = Record<string
 ): Middleware<SessionEntry<Data, Flash>> {
   const sessions = createSessions<Data, Flash>(options)
   return async (context, next) => {
-    const session = await sessions.read(context.request)
+    // Mounted on the router and again on a route: the inner mount hands on this session and the outer one commits.
+    const mount = mountSession(sessions, context.request)
+    const session = await mount.session
     context.set(SessionKey, session as unknown as Session, property)
     // A handler that throws skips the commit: its error reaches the router's caller, and nothing half-done is saved.
-    return sessions.commit(session, await next())
+    const response = await next()
+    return mount.owner ? sessions.commit(session, response) : response
   }
 }

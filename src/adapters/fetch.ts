@@ -6,6 +6,7 @@
  *   Bun.serve({ fetch: withSession(options, handler) })
  */
 import { sessionsResolver, type OptionsOrFactory } from '../core/index.ts'
+import { mountSession } from '../core/mounts.ts'
 import type { Session } from '../core/session.ts'
 
 export type { Session }
@@ -31,8 +32,11 @@ export function withSession<
   const sessionsFor = sessionsResolver<Data, Flash, Rest>(options)
   return async (request, ...rest) => {
     const sessions = sessionsFor(...rest)
-    const session = await sessions.read(request)
+    // Wrapped twice: the inner wrapper hands on this session and the outer one commits.
+    const mount = mountSession(sessions, request)
+    const session = await mount.session
     // A handler that throws skips the commit, so nothing half-done is saved; the host reports the error.
-    return sessions.commit(session, await handler(request, session, ...rest))
+    const response = await handler(request, session, ...rest)
+    return mount.owner ? sessions.commit(session, response) : response
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { sessionsResolver, type OptionsOrFactory } from '../core/index.ts'
+import { mountSession } from '../core/mounts.ts'
 import type { Session } from '../core/session.ts'
 
 export type { Session }
@@ -28,12 +29,14 @@ export function ironSession<Data extends Record<string, unknown> = Record<string
   const sessionsFor = sessionsResolver<Data, Flash, [c: Context<any>]>(options)
   return async (c, next) => {
     const sessions = sessionsFor(c)
-    const session = await sessions.read(c.req.raw)
+    // Mounted app-wide and again on a route: the inner mount hands on this session and the outer one commits.
+    const mount = mountSession(sessions, c.req.raw)
+    const session = await mount.session
     c.set('session', session)
     // Hono resolves next() with onError's response when the handler threw. As in every adapter,
     // a handler that throws commits nothing: its error response never carries a half-done change.
     await next()
-    if (c.error) return
+    if (!mount.owner || c.error) return
     // c.header() copies a finalised response, whose headers may be immutable (Response.redirect) or
     // shared (a Response the app reuses), and it copies on every call: so the first line goes through
     // it and the rest onto that private copy. Assigning c.res would merge the old Set-Cookie over ours.

@@ -4,6 +4,7 @@
  */
 import { commitHeaders, commitSession, destroyHeaders, type SessionHeaders } from './commit.ts'
 import { Lru } from './lru.ts'
+import { mountable } from './mounts.ts'
 import { normalizeOptions, type SessionOptions } from './options.ts'
 import { readSession, type CacheEntry, type Session } from './session.ts'
 import { revoke } from './stored-session.ts'
@@ -40,7 +41,7 @@ export function createSessions<Data extends Record<string, unknown> = Record<str
 ): Sessions<Data, Flash> {
   const config = normalizeOptions(options as unknown as SessionOptions<never>)
   const cache = config.cacheSize > 0 ? new Lru<string, CacheEntry>(config.cacheSize) : undefined
-  return {
+  const sessions: Sessions<Data, Flash> = {
     read: (request) => readSession(config, cache, request) as unknown as Promise<Session<Data, Flash>>,
     commit: (session, response) => commitSession(config, cache, session as unknown as Session, response),
     commitHeaders: (session, response) => commitHeaders(config, cache, session as unknown as Session, response),
@@ -49,6 +50,9 @@ export function createSessions<Data extends Record<string, unknown> = Record<str
     sessionsOf: async (user) => sessionsOf(config, user) as Promise<Array<StoredSessionInfo<Data>>>,
     revokeAll: async (user, options) => revokeAll(config, user, options),
   }
+  // Kept beside the object, not on it: the key holds the password, and apps log objects.
+  mountable(sessions, config.cookie.name, JSON.stringify(options, sortedByIdentity))
+  return sessions
 }
 
 /** Options, or a function that makes them from the request's host values (Workers `env`, Hono's context). */
@@ -68,22 +72,31 @@ export function sessionsResolver<Data extends Record<string, unknown>, Flash ext
     return () => sessions
   }
   const made = new Lru<string, Sessions<Data, Flash>>(16)
-  const ids = new WeakMap<object, number>()
-  let nextId = 0
-  // Functions, schemas and stores are keyed by identity: their JSON would not tell two apart.
-  const identity = (_: string, value: unknown) => {
-    if (typeof value === 'function' || (value !== null && typeof value === 'object' && ('~standard' in value || typeof (value as { getItem?: unknown }).getItem === 'function'))) {
-      let id = ids.get(value as object)
-      if (id === undefined) ids.set(value as object, (id = nextId++))
-      return `#${id}`
-    }
-    return value
-  }
   return (...args) => {
     const value = options(...args)
-    const key = JSON.stringify(value, identity)
+    const key = JSON.stringify(value, byIdentity)
     let sessions = made.get(key)
     if (!sessions) made.set(key, (sessions = createSessions<Data, Flash>(value)))
     return sessions
   }
+}
+
+// Functions, schemas and stores are keyed by identity: their JSON would not tell two apart.
+const identities = new WeakMap<object, number>()
+let nextIdentity = 0
+
+function byIdentity(_: string, value: unknown): unknown {
+  if (typeof value === 'function' || (value !== null && typeof value === 'object' && ('~standard' in value || typeof (value as { getItem?: unknown }).getItem === 'function'))) {
+    let id = identities.get(value as object)
+    if (id === undefined) identities.set(value as object, (id = nextIdentity++))
+    return `#${id}`
+  }
+  return value
+}
+
+/** The mount key (mounts.ts): as byIdentity, with plain objects' keys in order, so { ttl, password } equals { password, ttl }. */
+function sortedByIdentity(key: string, value: unknown): unknown {
+  const kept = byIdentity(key, value)
+  if (kept === null || typeof kept !== 'object' || Array.isArray(kept)) return kept
+  return Object.fromEntries(Object.keys(kept).sort().map((name) => [name, (kept as Record<string, unknown>)[name]]))
 }
