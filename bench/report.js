@@ -3,7 +3,7 @@
 import { fmt, fmtMb, fmtMs, median, spread } from './stats.js'
 
 export function markdown(results) {
-  const { machine, run, codec, runtimes, http, memory, load, headers, store, targets } = results
+  const { machine, run, codec, runtimes, http, memory, load, headers, size, store, targets } = results
   const met = targets.filter((t) => t.met).length
   return [
     '# Benchmark results',
@@ -33,6 +33,7 @@ export function markdown(results) {
     ...memorySection(memory),
     ...loadSection(load),
     ...headersSection(headers),
+    ...sizeSection(size),
     ...storeSection(store),
   ].join('\n')
 }
@@ -220,6 +221,24 @@ function headersSection(headers) {
       `For scale, the old pattern alone took ${headers.oldPattern16KbMs} ms on one 16 KB value of spaces (it grows with the square of the length).`,
     '',
     table(['Authorization', 'µs a read', '× normal'], headers.shapes.map((s) => [s.name, spread(s.microseconds, (n) => n.toFixed(1)), `${s.timesNormal.median.toFixed(1)}×`])),
+    '',
+  ]
+}
+
+function sizeSection(size) {
+  if (!size) return []
+  const kb = (bytes) => (bytes / 1024).toFixed(1)
+  const hono = size.ours.find((e) => e.key === 'hono')
+  const row = (e) => [e.name, kb(e.minified), kb(e.gzipped), `${(e.gzipped / hono.gzipped).toFixed(2)}×`]
+  return [
+    '## Size',
+    '',
+    '`bench/size.js`: one import bundled as an app bundles it for the edge (esbuild `--bundle --minify`, ESM, hono and the Remix packages ' +
+      'external), then gzipped at level 9. KB are 1,024 bytes. The last column compares with our cookie-only Hono mount. ' +
+      `Its budget, held by test/size.test.ts: ${kb(size.budget)} KB gzipped; the target is ${kb(size.target)} KB ` +
+      `(${hono.gzipped <= size.target ? 'met' : '**not met**'}).`,
+    '',
+    table(['bundle', 'minified KB', 'gzipped KB', '× our Hono mount'], [...size.ours.map(row), ...size.peers.map(row)]),
     '',
   ]
 }

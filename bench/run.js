@@ -10,7 +10,8 @@
 //   5. load      50,000 requests from 64 clients against examples/hono: no error,
 //                no lost write, no session crossing clients
 //   6. headers   sessions.read() of 64 KB hostile Authorization headers, against a normal Bearer read
-//   7. store     the same clients against two examples/hono processes, cookie-only and
+//   7. size      each entry point bundled and minified with esbuild, gzipped, beside the peers
+//   8. store     the same clients against two examples/hono processes, cookie-only and
 //                sharing one Redis (redis-server, started here), req/s side by side; then
 //                Redis stopped and restarted in the middle of a run (the outage counts)
 //
@@ -28,6 +29,7 @@ import { runHttp } from './http.js'
 import { runLoadStage, wrongResults } from './load.js'
 import { runMemory } from './memory.js'
 import { runHeaders } from './headers.js'
+import { runSize } from './size.js'
 import { outageWrongResults, runStoreStage } from './store-load.js'
 import { markdown } from './report.js'
 import { cpuSnapshot, foreignCores, log, machine } from './stats.js'
@@ -64,6 +66,7 @@ try {
     ['memory', runMemory],
     ['load', runLoadStage],
     ['headers', runHeaders],
+    ['size', runSize],
     ['store', runStoreStage],
   ]) {
     const t = performance.now()

@@ -1,0 +1,53 @@
+// Size stage: what each entry point costs an app that bundles it for the edge, where size is
+// start-up time. Each row bundles one import with esbuild (--bundle --minify, ESM, browser
+// platform, hono and the Remix packages external, as an app's bundler treats its own copy),
+// then gzips it (level 9). Ours is measured from ../dist; the peers from node_modules.
+// test/size.test.ts holds the cookie-only Hono mount to COOKIE_ONLY_BUDGET with the same function.
+import { gzipSync } from 'node:zlib'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const EXTERNAL = ['hono', 'hono/*', '@remix-run/*']
+
+/** Gzipped bytes the cookie-only Hono mount (`ironSession` from `iron-fetch-session/hono`) may weigh. */
+export const COOKIE_ONLY_BUDGET = 17_000
+/** Where the issue wants it: at most 8 KB gzipped. Reported beside the budget, not yet met. */
+export const COOKIE_ONLY_TARGET = 8 * 1024
+
+export const ENTRIES = [
+  { key: 'hono', name: "ironSession from 'iron-fetch-session/hono' (the cookie-only mount)", code: "export { ironSession } from './dist/adapters/hono.js'" },
+  { key: 'fetch', name: "withSession from 'iron-fetch-session/fetch'", code: "export { withSession } from './dist/adapters/fetch.js'" },
+  { key: 'fetchRouter', name: "ironSession from 'iron-fetch-session/fetch-router'", code: "export { ironSession } from './dist/adapters/fetch-router.js'" },
+  { key: 'core', name: "createSessions from 'iron-fetch-session'", code: "export { createSessions } from './dist/index.js'" },
+  { key: 'sealData', name: "sealData and unsealData from 'iron-fetch-session'", code: "export { sealData, unsealData } from './dist/index.js'" },
+  { key: 'remix', name: "createIronSessionStorage from 'iron-fetch-session/remix-session'", code: "export { createIronSessionStorage } from './dist/adapters/remix-session.js'" },
+  { key: 'ironSessionDropIn', name: "getIronSession from 'iron-fetch-session/iron-session' (Node)", code: "export { getIronSession } from './dist/adapters/iron-session.js'", platform: 'node' },
+]
+
+export const PEERS = [
+  { key: 'ironSession9', name: 'iron-session 9 (getIronSession, whole package)', code: "export { getIronSession } from 'iron-session-9'" },
+  { key: 'honoSessions', name: 'hono-sessions (sessionMiddleware, CookieStore)', code: "export { sessionMiddleware, CookieStore } from 'hono-sessions'" },
+  { key: 'honoSession', name: '@hono/session (useSession)', code: "export { useSession } from '@hono/session'" },
+]
+
+/** { minified, gzipped } bytes of one entry's code, bundled as an app would. */
+export async function bundleSize(entry) {
+  const result = await build({
+    stdin: { contents: entry.code, resolveDir: root, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: entry.platform ?? 'browser',
+    external: EXTERNAL,
+    write: false,
+    logLevel: 'silent',
+  })
+  const bytes = result.outputFiles[0].contents
+  return { minified: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length }
+}
+
+export async function runSize() {
+  const measure = async (list) => Promise.all(list.map(async (e) => ({ key: e.key, name: e.name, ...(await bundleSize(e)) })))
+  return { budget: COOKIE_ONLY_BUDGET, target: COOKIE_ONLY_TARGET, ours: await measure(ENTRIES), peers: await measure(PEERS) }
+}
