@@ -11,6 +11,7 @@ import { sameJson, tapeOf, type JsonTape } from './json.ts'
 import { warnPlainHttp } from './dev-warnings.ts'
 import { cacheEntry, EMPTY, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
 import { endStored, saveStored } from './stored-session.ts'
+import { newSessionId } from './store.ts'
 
 /** Header lines to append: `set-cookie` lines, and the header transport's seal ('' tells the client to drop it). */
 export type SessionHeaders = Array<[name: string, value: string]>
@@ -52,7 +53,7 @@ function stateOf(session: Session): ReadState {
 }
 
 /** What the seal holds, as JSON: the data and its bookkeeping; with a store, only the id. */
-function payloadJson(session: Session, data: unknown, dataJson: string, meta: { created: number; sealed: number }, id: string | undefined): string {
+function payloadJson(session: Session, data: unknown, dataJson: string, meta: { created: number; sealed: number; rid?: string }, id: string | undefined): string {
   if (id !== undefined) return stringifyJson({ [RESERVED_KEY]: { created: meta.created, sealed: meta.sealed, id } })
   // dataJson is session.data's JSON; a schema's output is other data, stringified on its own.
   if (data === session.data && dataJson.startsWith('{')) return withBookkeeping(dataJson, meta)
@@ -98,6 +99,8 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
       'iron-fetch-session: data was written to the session after destroy(), and saving it would sign the user back in. destroy() is terminal for this request; to start a new session, write it on the next request.',
     )
   }
+  // With revocations, what ends (destroy(), regenerateId(true), data emptied) is revoked before any header is built.
+  if (state.revocable) await settleRevocation(config, state, dataJson === '{}')
   if (dataJson === '{}' && !hasFlash) {
     // Nothing to keep: clear whatever the request carried (signed out, emptied, or refused), and end the stored id first.
     if (stored) await endStored(config, stored)
@@ -106,10 +109,15 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   if (RESERVED_KEY in session.data) {
     throw new TypeError(`iron-fetch-session: session.data.${RESERVED_KEY} is reserved for the session's own bookkeeping; use another key.`)
   }
-  const created = state.destroyed || state.passwordId === undefined ? now : state.createdAt
   const data = config.schema ? await validate(config.schema, session.data, 'commit') : session.data
+  // With revocations and userId: a session whose user changes (a sign-in) starts anew, with a new id and creation time.
+  const user = state.revocable && config.revocations?.userId ? config.revocations.userOf(data as Record<string, unknown>) : null
+  const newUser = state.revocable && state.passwordId !== undefined && (state.user ?? null) !== user
+  if (newUser) state.rid = newSessionId()
+  const created = state.destroyed || state.passwordId === undefined || newUser ? now : state.createdAt
   const ttl = dataJson === '{}' ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now)
-  const meta = hasFlash ? { created, sealed: now, flash } : { created, sealed: now }
+  const rid = state.revocable ? (state.rid ??= newSessionId()) : undefined
+  const meta = hasFlash ? { created, sealed: now, flash, ...(rid !== undefined && { rid }) } : rid !== undefined ? { created, sealed: now, rid } : { created, sealed: now }
   // With a store the data goes there, before any header is built, and the seal carries only its id.
   const storedJson = stored && (data === session.data ? dataJson : JSON.stringify(data))
   const id = stored && (await saveStored(config, stored, { dataJson: storedJson as string, data: data as Record<string, unknown>, flash: hasFlash ? flash : undefined, created, now, ttl }))
@@ -139,11 +147,23 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
     expiresAt: ttl > 0 ? now + ttl * 1000 : undefined,
   }
   if (id !== undefined) entry.id = id
+  if (rid !== undefined) Object.assign(entry, { rid, user })
   cacheEntry(cache, entry)
+  if (rid !== undefined) Object.assign(state, { readRid: rid, user })
   // What was written is what the client now holds: committing this session again writes only later changes.
   Object.assign(state, { base, flashIn: flash, flashOut: undefined, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true, regenerate: false })
   state.flashRead.clear()
   return headers
+}
+
+/** Revokes what this request ended: the id destroy() or regenerateId(true) left behind, or the one read when the data was emptied. */
+async function settleRevocation(config: Config, state: ReadState, emptied: boolean): Promise<void> {
+  const revoke = state.revokeRid ?? (emptied && state.readRid !== undefined && state.rid === state.readRid ? state.readRid : undefined)
+  if (revoke === undefined) return
+  await config.revocations!.revoke(revoke)
+  state.revokeRid = undefined
+  if (state.rid === revoke) state.rid = undefined
+  state.readRid = undefined
 }
 
 /** A session holding only a flash (say "Signed out") is for the next request: it need not outlive a few minutes. */
@@ -175,6 +195,9 @@ export function clearHeaders(config: Config, state: ReadState): SessionHeaders {
  * for hosts whose destroy() cannot wait for commit (iron-session's is synchronous).
  */
 export function destroyHeaders(config: Config, session: Session): SessionHeaders {
+  if (config.revocations) {
+    throw new TypeError('iron-fetch-session: destroyHeaders() cannot revoke a session at once: call session.destroy() and commit, which writes the revocation before expiring the cookie.')
+  }
   if (config.store) {
     throw new TypeError('iron-fetch-session: destroyHeaders() cannot end a stored session at once: call session.destroy() and commit, which ends it in the store before expiring the cookie.')
   }

@@ -8,6 +8,7 @@ import { mountable } from './mounts.ts'
 import { normalizeOptions, type SessionOptions } from './options.ts'
 import { readSession, type CacheEntry, type Session } from './session.ts'
 import { revoke } from './stored-session.ts'
+import { revokeId, revokeUser } from './revocations.ts'
 import { revokeAll, sessionsOf, type StoredSessionInfo } from './user-sessions.ts'
 
 export type { SessionHeaders }
@@ -27,12 +28,18 @@ export interface Sessions<Data = Record<string, unknown>, Flash extends FlashVal
   /** Destroys the session and returns at once the lines that expire its cookies, for hosts whose destroy() cannot wait. Not with a store. */
   destroyHeaders(session: Session<Data, Flash>): SessionHeaders
 
-  // With a store (README "Stores"); without one these reject with a TypeError that says so.
-  /** Ends one stored session from anywhere: its cookie then reads as a new session with unsealError 'revoked'. True when it was stored. */
+  // With a store (README "Stores") or revocations (README "Sign-out that really signs out"); without either these reject with a TypeError that says so.
+  /**
+   * Ends one session from anywhere: its cookie then reads as a new session with unsealError 'revoked'.
+   * With a store, true when it was stored; with revocations, always true (the id is refused whether or not it was ever seen).
+   */
   revoke(id: string): Promise<boolean>
-  /** A user's live sessions, oldest first ("your devices"). Needs the userId option. */
+  /** A user's live sessions, oldest first ("your devices"). Needs a store and the userId option (revocations keep no list). */
   sessionsOf(user: string | number): Promise<Array<StoredSessionInfo<Data>>>
-  /** Ends every session of a user ("sign out everywhere"), but `except` (the current id, for "everywhere else"). Returns the ids ended. */
+  /**
+   * Ends every session of a user ("sign out everywhere"), but `except` (the current id, for "everywhere else").
+   * Returns the ids ended; with revocations, which end them by time rather than by list, an empty array.
+   */
   revokeAll(user: string | number, options?: { except?: string | undefined }): Promise<string[]>
 }
 
@@ -46,9 +53,9 @@ export function createSessions<Data extends Record<string, unknown> = Record<str
     commit: (session, response) => commitSession(config, cache, session as unknown as Session, response),
     commitHeaders: (session, response) => commitHeaders(config, cache, session as unknown as Session, response),
     destroyHeaders: (session) => destroyHeaders(config, session as unknown as Session),
-    revoke: async (id) => revoke(config, id),
+    revoke: async (id) => (config.revocations ? revokeId(config.revocations, id) : revoke(config, id)),
     sessionsOf: async (user) => sessionsOf(config, user) as Promise<Array<StoredSessionInfo<Data>>>,
-    revokeAll: async (user, options) => revokeAll(config, user, options),
+    revokeAll: async (user, options) => (config.revocations ? revokeUser(config.revocations, user, options) : revokeAll(config, user, options)),
   }
   // Kept beside the object, not on it: the key holds the password, and apps log objects.
   mountable(sessions, config.cookie.name, JSON.stringify(options, sortedByIdentity))

@@ -8,6 +8,7 @@ import { checkTtl, FOURTEEN_DAYS } from './seal.ts'
 import { checkKeys } from './strict.ts'
 import { plainHttpWarning, type PlainHttpWarning } from './dev-warnings.ts'
 import { storeConfig, type SessionStore, type StoreConfig } from './store.ts'
+import { revocationsConfig, type Revocations, type RevocationsOptions } from './revocations.ts'
 
 /** Why a session cookie was refused: the seal's reasons, data a schema rejected, and a stored session that was revoked. */
 export type UnsealErrorReason = 'invalid' | 'expired' | 'unknown-password' | 'invalid-data' | 'revoked'
@@ -68,6 +69,13 @@ export interface SessionOptions<Data = Record<string, unknown>> {
   storeTimeout?: number
   /** Whose a stored session is, from its data, for sessions.sessionsOf(user) and revokeAll(user). Needs store.getKeys. */
   userId?: (data: Partial<Data>) => string | number | undefined
+
+  /**
+   * Keep the data in the cookie and only revocations in a store (README "Sign-out that really signs out"):
+   * destroy(), revoke(id) and revokeAll(user) then hold everywhere within `lag` seconds (default 5),
+   * with no store call on a read; `lag: 0` reads the store on every request. Not with `store`.
+   */
+  revocations?: RevocationsOptions
 }
 
 export interface Config {
@@ -85,10 +93,11 @@ export interface Config {
   /** Development only: warn once when a Secure cookie answers plain http. */
   plainHttp: PlainHttpWarning | undefined
   store: StoreConfig | undefined
+  revocations: Revocations | undefined
 }
 
 /** Every option createSessions knows: any other key is a mistake, refused at setup. */
-const KNOWN_OPTIONS = ['password', 'cookieName', 'ttl', 'rolling', 'maxLifetime', 'cookieOptions', 'persistentCookie', 'chunk', 'schema', 'header', 'cache', 'onUnsealError', 'store', 'storeTimeout', 'userId'] as const
+const KNOWN_OPTIONS = ['password', 'cookieName', 'ttl', 'rolling', 'maxLifetime', 'cookieOptions', 'persistentCookie', 'chunk', 'schema', 'header', 'cache', 'onUnsealError', 'store', 'storeTimeout', 'userId', 'revocations'] as const
 
 export const DEFAULT_CACHE_SIZE = 4096
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -158,6 +167,7 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
   }
 
   const store = storeConfig(options)
+  const revocations = revocationsConfig(options, { passwords, ttl, maxLifetime })
 
-  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, plainHttp: plainHttpWarning(cookie.attributes.secure), store }
+  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, plainHttp: plainHttpWarning(cookie.attributes.secure), store, revocations }
 }

@@ -19,6 +19,7 @@ import { SessionStoreError, isSessionId, newSessionId } from './store.ts'
 import { newStoredState, readStored, type StoredState } from './stored-session.ts'
 import { isToken, RESERVED_KEY } from './tokens.ts'
 import { insecureHost } from './dev-warnings.ts'
+import { legacyRid, type Revocable } from './revocations.ts'
 
 export { RESERVED_KEY }
 
@@ -85,6 +86,14 @@ export interface ReadState {
   regenerate: boolean
   /** With a store: which id was read and which one commit writes. */
   stored: StoredState | undefined
+  /** With revocations: the seal's id, read or made (undefined: made on first use), and the one read. */
+  revocable: boolean
+  rid: string | undefined
+  readRid: string | undefined
+  /** With revocations: an id to revoke at commit (destroy(), regenerateId(true)). */
+  revokeRid: string | undefined
+  /** With revocations and userId: whose the session read was (null: no one's). */
+  user: string | null | undefined
 }
 
 export const STATE = Symbol('iron-fetch-session state')
@@ -104,6 +113,10 @@ export interface CacheEntry {
   expiresAt: number | undefined
   /** With a store: the session id the seal names (its data is read from the store on every request). */
   id?: string
+  /** With revocations: the seal's id, whose user, and that user's keys once computed (revocations.ts). */
+  rid?: string
+  user?: string | null
+  userKeys?: string[]
 }
 
 export type UnsealCache = Lru<string, CacheEntry>
@@ -159,6 +172,12 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
       cacheEntry(cache, entry)
     }
     checkExpiry(config, entry, now, cache, seal)
+    if (config.revocations) {
+      // Synchronous from a fresh lagged view: a cache hit then takes no extra trip through the microtask queue.
+      let why = config.revocations.verdict(entry as Revocable, now)
+      if (why instanceof Promise) why = await why
+      if (why !== undefined) throw new RefusedError('revoked', why)
+    }
     const state = newState(config, now, transport, present)
     state.base = entry.data
     state.hit = hit
@@ -166,6 +185,7 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
     state.createdAt = entry.createdAt
     state.sealedAt = entry.sealedAt
     state.passwordId = entry.passwordId
+    if (state.revocable) Object.assign(state, { rid: entry.rid, readRid: entry.rid, user: entry.user })
     if (entry.id !== undefined || config.store) await readFromStore(config, state, entry.id, now)
     return createSession(state, entry.expiresAt)
   } catch (error) {
@@ -243,6 +263,11 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
   const pristine = config.schema ? (JSON.parse(JSON.stringify(await validate(config.schema, payload, 'read'))) as Record<string, unknown>) : payload
   const entry: CacheEntry = { seal, data: pristine, flashJson: flash && JSON.stringify(flash), createdAt, sealedAt, passwordId, expiresAt }
   if (meta?.id !== undefined) entry.id = meta.id
+  if (config.revocations) {
+    // A seal from before revocations (or iron-session's) has no id: one from its MAC, the same on every replay.
+    entry.rid = meta?.rid ?? legacyRid(seal)
+    entry.user = config.revocations.userId ? config.revocations.userOf(pristine) : null
+  }
   return entry
 }
 
@@ -252,13 +277,15 @@ interface Bookkeeping {
   flash: Record<string, unknown> | undefined
   /** With a store: the session id. */
   id: string | undefined
+  /** With revocations: the seal's id. */
+  rid: string | undefined
 }
 
 /** The payload's `__ifs`, checked: times are finite and not in the future (past the clock skew), flash is an object. */
 function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
   if (meta === undefined) return undefined
   if (meta === null || typeof meta !== 'object') throw new RefusedError('invalid', `the seal's ${RESERVED_KEY} is not an object`)
-  const { created, sealed, flash, id } = meta as { created?: unknown; sealed?: unknown; flash?: unknown; id?: unknown }
+  const { created, sealed, flash, id, rid } = meta as { created?: unknown; sealed?: unknown; flash?: unknown; id?: unknown; rid?: unknown }
   const latest = now + SKEW_SECONDS * 1000
   for (const time of [created, sealed]) {
     if (time !== undefined && (typeof time !== 'number' || !Number.isFinite(time) || time > latest)) {
@@ -269,8 +296,9 @@ function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
     throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.flash is not an object`)
   }
   if (id !== undefined && !isSessionId(id)) throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.id is not a session id`)
+  if (rid !== undefined && !isSessionId(rid)) throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.rid is not a session id`)
   // One shape, field by field: objects spread together take many shapes, and every read of them is slow.
-  return { created: created as number | undefined, sealed: sealed as number | undefined, flash: flash as Record<string, unknown> | undefined, id: id as string | undefined }
+  return { created: created as number | undefined, sealed: sealed as number | undefined, flash: flash as Record<string, unknown> | undefined, id: id as string | undefined, rid: rid as string | undefined }
 }
 
 /** Expiry is checked on every read, cache hits included: the seal's own, then maxLifetime's. */
@@ -323,6 +351,11 @@ function newState(config: Config, now: number, transport: ReadState['transport']
     settled: false,
     regenerate: false,
     stored: config.store ? newStoredState() : undefined,
+    revocable: config.revocations !== undefined,
+    rid: undefined,
+    readRid: undefined,
+    revokeRid: undefined,
+    user: undefined,
   }
 }
 
@@ -393,16 +426,22 @@ class RequestSession implements Session {
     state.flashIn = {}
     // The id read is ended at commit; a flash kept after destroy() gets a new one.
     if (state.stored) Object.assign(state.stored, { endRead: true, id: undefined })
+    if (state.revocable) Object.assign(state, { revokeRid: state.readRid, rid: undefined })
   }
 
   get id(): string | undefined {
-    const stored = this[STATE].stored
-    return stored && (stored.id ??= newSessionId())
+    const state = this[STATE]
+    if (state.revocable) return (state.rid ??= newSessionId())
+    return state.stored && (state.stored.id ??= newSessionId())
   }
 
   regenerateId(deleteOld = false): void {
     const state = this[STATE]
     state.regenerate = true
+    if (state.revocable) {
+      if (deleteOld && state.rid === state.readRid) state.revokeRid = state.readRid
+      state.rid = newSessionId()
+    }
     if (!state.stored) return
     state.stored.id = newSessionId()
     if (deleteOld) state.stored.endRead = true

@@ -64,17 +64,16 @@ export class SessionStoreError extends Error {
 }
 
 /** The store options from the session options: all checked here, at setup, with the fix in the message. */
-export function storeConfig(options: { store?: unknown; storeTimeout?: unknown; userId?: unknown }): StoreConfig | undefined {
+export function storeConfig(options: { store?: unknown; storeTimeout?: unknown; userId?: unknown; revocations?: unknown }): StoreConfig | undefined {
   const { store, storeTimeout, userId } = options
+  // With revocations, storeTimeout and userId are theirs (revocations.ts checks them).
+  if (store === undefined && options.revocations !== undefined) return undefined
   if (store === undefined) {
     if (storeTimeout !== undefined) throw new TypeError('iron-fetch-session: storeTimeout needs a store; add store, or drop storeTimeout.')
     if (userId !== undefined) throw new TypeError('iron-fetch-session: userId needs a store: a cookie session has no server-side list of sessions. Add store, or drop userId.')
     return undefined
   }
-  const methods = store !== null && typeof store === 'object' ? (['getItem', 'setItem', 'removeItem'] as const).filter((name) => typeof (store as Record<string, unknown>)[name] !== 'function') : ['getItem', 'setItem', 'removeItem']
-  if (methods.length > 0) {
-    throw new TypeError(`iron-fetch-session: store must have getItem, setItem and removeItem (missing ${methods.join(', ')}). Pass an unstorage Storage: createStorage({ driver }).`)
-  }
+  checkStoreShape(store, 'store')
   const timeout = storeTimeout ?? DEFAULT_STORE_TIMEOUT
   if (typeof timeout !== 'number' || !Number.isSafeInteger(timeout) || timeout < 1 || timeout > 2 ** 31 - 1) {
     throw new TypeError(`iron-fetch-session: storeTimeout must be a whole number of milliseconds, at least 1 (default ${DEFAULT_STORE_TIMEOUT}); got ${String(storeTimeout)}.`)
@@ -86,6 +85,14 @@ export function storeConfig(options: { store?: unknown; storeTimeout?: unknown; 
     throw new TypeError('iron-fetch-session: userId needs a store with getKeys, to list a user\'s sessions (an unstorage Storage has it).')
   }
   return { store: store as SessionStore, timeout, userId: userId as StoreConfig['userId'] }
+}
+
+/** Throws unless `store` has the methods every store needs; `option` names it in the message. */
+export function checkStoreShape(store: unknown, option: string): void {
+  const methods = store !== null && typeof store === 'object' ? (['getItem', 'setItem', 'removeItem'] as const).filter((name) => typeof (store as Record<string, unknown>)[name] !== 'function') : ['getItem', 'setItem', 'removeItem']
+  if (methods.length > 0) {
+    throw new TypeError(`iron-fetch-session: ${option} must have getItem, setItem and removeItem (missing ${methods.join(', ')}). Pass an unstorage Storage: createStorage({ driver }).`)
+  }
 }
 
 /** A new session id: 128 random bits, as 32 lowercase hex characters (safe in any key, any file system). */

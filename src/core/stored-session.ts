@@ -121,6 +121,10 @@ export async function revoke(config: Config, id: string): Promise<boolean> {
 }
 
 export function requireStore(config: Config, what: string): StoreConfig {
-  if (!config.store) throw new TypeError(`iron-fetch-session: ${what} needs the store option: a cookie session has nothing on the server to end or list.`)
+  if (!config.store) {
+    // sessionsOf lists, which revocations cannot (they keep no list of sessions); revoke and revokeAll end, which they can.
+    const or = what.startsWith('sessionsOf') ? (config.revocations ? ' (revocations keep no list of sessions)' : '') : ' or the revocations option'
+    throw new TypeError(`iron-fetch-session: ${what} needs the store option${or}: a cookie session has nothing on the server to end or list.`)
+  }
   return config.store
 }

@@ -1,0 +1,380 @@
+/**
+ * Revocable cookie sessions: the data stays in the seal, which also carries a
+ * random id (`__ifs.rid`) and its creation time; a store holds only what was
+ * revoked. A sign-out (destroy, revoke) writes a marker for the id; "sign out
+ * everywhere" (revokeAll) writes a per-user "not before" time, which ends every
+ * session of that user created earlier, but the one it spares.
+ *
+ *   ifs:rv:id:<id>                                   the marker, for strict reads
+ *   ifs:rv:user:<userKey>                            the user's `{ at, except? }`, for strict reads
+ *   ifs:rv:log:<bucket>:id:<id>                      the same marker, listed by lagged views
+ *   ifs:rv:log:<bucket>:user:<userKey>:<at>:<except> the same not-before, listed by lagged views
+ *
+ * A bucket is a minute of revocations. Lagged reads (the default) check an
+ * in-process view and make no store call; the view is refreshed before it is
+ * `lag` seconds old by listing only the few buckets written since the last
+ * refresh, whose keys say everything (no value is read). Strict reads (`lag: 0`)
+ * read the marker and the not-before in one round trip. Every key lives as long
+ * as a seal naming the id can still be read, and the view forgets it then.
+ *
+ * userKey is an HMAC of the user id under a key derived from the password, so
+ * a key listing confirms no guessed email; it is written under the sealing
+ * password and checked under every password, so a rotation loses nothing.
+ */
+import { fromBase64Url, toHex } from './base64url.ts'
+import type { SecretKeys } from './keys.ts'
+import type { Passwords } from './passwords.ts'
+import { SKEW_SECONDS } from './seal.ts'
+import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, isSessionId, RECORD_PREFIX, revokedTtl, shortId, ttlOption, userOf, type SessionStore, type StoreConfig } from './store.ts'
+import { checkKeys } from './strict.ts'
+
+export interface RevocationsOptions {
+  /** Where revocations are kept: an unstorage Storage, or anything with getItem, setItem(key, value, { ttl }), removeItem and getKeys. */
+  store: SessionStore
+  /**
+   * Seconds a revocation may take to hold on every instance (default 5): reads check an in-process view
+   * refreshed within that time, with no store call. 0: strict, the store is read on every request.
+   */
+  lag?: number
+  /** A store that fails: 'closed' (default) answers SessionStoreError (503); 'open' reads the session as not revoked. */
+  onOutage?: 'closed' | 'open'
+  /** Told when a lagged view could not be refreshed; reads go on from the last view. */
+  onRefreshError?: ((error: unknown) => void) | undefined
+}
+
+const KNOWN = ['store', 'lag', 'onOutage', 'onRefreshError'] as const
+export const DEFAULT_LAG = 5
+const BUCKET_MS = 60_000
+const SKEW_MS = SKEW_SECONDS * 1000
+const PREFIX = 'ifs:rv:'
+const LOG = `${PREFIX}log:`
+const USER_KEY_SALT = 'iron-fetch-session revocations user key'
+
+export const revocationKeys = {
+  id: (id: string) => `${PREFIX}id:${id}`,
+  user: (userKey: string) => `${PREFIX}user:${userKey}`,
+  bucket: (bucket: number) => `${LOG}${bucket}:`,
+  loggedId: (bucket: number, id: string) => `${LOG}${bucket}:id:${id}`,
+  loggedUser: (bucket: number, userKey: string, at: number, except: string | undefined) => `${LOG}${bucket}:user:${userKey}:${at}:${except ?? '-'}`,
+}
+
+const bucketOf = (time: number) => Math.floor(time / BUCKET_MS)
+
+/** What a seal's reader knows of it: its id, when it was made, and whose it is. */
+export interface Revocable {
+  rid: string
+  createdAt: number
+  /** userId of the data, once computed; null: no user. */
+  user?: string | null
+  /** HMACs of user under each password, once computed. */
+  userKeys?: string[]
+}
+
+interface NotBefore {
+  at: number
+  except: string | undefined
+  until: number
+}
+
+/** The view a lagged instance reads from: live markers and not-before times, and when it was made. */
+export class RevocationView {
+  readonly ids = new Map<string, number>()
+  readonly users = new Map<string, NotBefore>()
+  /** Ids by the bucket they were listed in, so expired ones are dropped a bucket at a time. */
+  readonly #byBucket = new Map<number, string[]>()
+  /** When the listing the view holds began; undefined until the first load. */
+  loadedAt: number | undefined
+  refreshing: Promise<void> | undefined
+  /** After a failed refresh, requests go on from the view until then without waiting for another. */
+  retryAt = 0
+
+  addId(id: string, bucket: number, until: number): void {
+    if ((this.ids.get(id) ?? -1) >= until) return
+    this.ids.set(id, until)
+    const list = this.#byBucket.get(bucket)
+    if (list) list.push(id)
+    else this.#byBucket.set(bucket, [id])
+  }
+
+  addUser(userKey: string, at: number, except: string | undefined, until: number): void {
+    const known = this.users.get(userKey)
+    if (!known || known.at < at) this.users.set(userKey, { at, except, until })
+  }
+
+  /** Forgets what can no longer matter: a cost in proportion to what expired. */
+  prune(now: number): void {
+    for (const [bucket, ids] of this.#byBucket) {
+      let live = false
+      for (const id of ids) {
+        const until = this.ids.get(id)
+        if (until === undefined) continue
+        if (until <= now) this.ids.delete(id)
+        else live = true
+      }
+      if (!live) this.#byBucket.delete(bucket)
+    }
+    for (const [key, notBefore] of this.users) if (notBefore.until <= now) this.users.delete(key)
+  }
+}
+
+export class Revocations {
+  readonly #store: StoreConfig
+  readonly #passwords: Passwords
+  readonly lag: number
+  readonly open: boolean
+  readonly #onRefreshError: ((error: unknown) => void) | undefined
+  /** Seconds a seal naming an id can still be read after it is revoked: how long markers matter. */
+  readonly lifetime: number
+  readonly view: RevocationView | undefined
+
+  constructor(options: RevocationsOptions, config: { passwords: Passwords; ttl: number; maxLifetime: number | undefined; timeout: number; userId: StoreConfig['userId'] }) {
+    this.#store = { store: options.store, timeout: config.timeout, userId: config.userId }
+    this.#passwords = config.passwords
+    this.lag = options.lag ?? DEFAULT_LAG
+    this.open = options.onOutage === 'open'
+    this.#onRefreshError = options.onRefreshError
+    this.lifetime = revokedTtl(config.ttl, config.maxLifetime) as number
+    this.view = this.lag > 0 ? new RevocationView() : undefined
+  }
+
+  get userId(): StoreConfig['userId'] {
+    return this.#store.userId
+  }
+
+  /** The user a session's data belongs to, from the userId option; null when none. */
+  userOf(data: Record<string, unknown>): string | null {
+    return userOf(this.#store, data) ?? null
+  }
+
+  /**
+   * Why this seal is refused, or undefined; synchronous when a lagged view is fresh and has no
+   * not-before to check, so a cache hit costs no extra trip through the microtask queue.
+   * A store that fails throws SessionStoreError (unless onOutage is 'open').
+   */
+  verdict(seal: Revocable, now: number): string | undefined | Promise<string | undefined> {
+    const view = this.view
+    if (!view) return this.#strictVerdict(seal)
+    const loadedAt = view.loadedAt
+    if (loadedAt === undefined || (now - loadedAt >= this.lag * 1000 && now >= view.retryAt)) return this.#refresh(now, true).then(() => this.#viewVerdict(view, seal))
+    // Refreshed in the background halfway through the lag, so that under traffic no request waits.
+    if (now - loadedAt >= this.lag * 500 && !view.refreshing) void this.#refresh(now, false)
+    return this.#viewVerdict(view, seal)
+  }
+
+  #viewVerdict(view: RevocationView, seal: Revocable): string | undefined | Promise<string | undefined> {
+    // Never loaded, and the load failed with onOutage 'open' (with 'closed' it threw).
+    if (view.loadedAt === undefined) return undefined
+    if (view.ids.has(seal.rid)) return `session ${shortId(seal.rid)} was revoked`
+    if (view.users.size === 0 || !this.userId) return undefined
+    const keys = this.#userKeysOf(seal)
+    const check = (userKeys: string[] | undefined) => {
+      for (const key of userKeys ?? []) {
+        const notBefore = view.users.get(key)
+        if (notBefore && revokedBy(notBefore, seal)) return `every session of this user from before ${new Date(notBefore.at).toISOString()} was revoked`
+      }
+      return undefined
+    }
+    return keys instanceof Promise ? keys.then(check) : check(keys)
+  }
+
+  async #strictVerdict(seal: Revocable): Promise<string | undefined> {
+    const store = this.#store.store
+    const userKeys = this.userId ? await this.#userKeysOf(seal) : undefined
+    let found: unknown[]
+    try {
+      found = await guarded(this.#store, 'read', `checking session ${shortId(seal.rid)} for revocation`, () =>
+        Promise.all([call(() => store.getItem(revocationKeys.id(seal.rid))), ...(userKeys ?? []).map((key) => call(() => store.getItem(revocationKeys.user(key))))]),
+      )
+    } catch (error) {
+      if (this.open) return undefined
+      throw error
+    }
+    const [marker, ...notBefores] = found
+    if (marker !== null && marker !== undefined) return `session ${shortId(seal.rid)} was revoked`
+    for (const value of notBefores) {
+      const notBefore = parseNotBefore(value)
+      if (notBefore && revokedBy(notBefore, seal)) return `every session of this user from before ${new Date(notBefore.at).toISOString()} was revoked`
+    }
+    return undefined
+  }
+
+  /** The user's keys under every password, computed once per seal (and only when a not-before may apply). */
+  #userKeysOf(seal: Revocable): string[] | undefined | Promise<string[] | undefined> {
+    if (seal.userKeys) return seal.userKeys
+    if (!seal.user) return undefined
+    const user = seal.user
+    return Promise.all(this.#allSecrets().map((secret) => userKey(secret, user))).then((keys) => (seal.userKeys = keys))
+  }
+
+  #allSecrets(): SecretKeys[] {
+    const sealing = this.#passwords.byId.get(this.#passwords.sealId) as SecretKeys
+    return [sealing, ...new Set([...this.#passwords.byId.values()].filter((keys) => keys !== sealing))]
+  }
+
+  /**
+   * Lists what was logged since the last refresh (everything, the first time). `waited`: a
+   * request is waiting on it; on failure the view stays as it was, and requests go on from
+   * it (or, before any view, fail closed) until lag seconds later.
+   */
+  #refresh(now: number, waited: boolean): Promise<void> {
+    const view = this.view as RevocationView
+    if (view.refreshing) return view.refreshing
+    const started = now
+    const since = view.loadedAt
+    const run = async () => {
+      const prefixes = since === undefined ? [LOG] : bucketRange(since - SKEW_MS, started + SKEW_MS).map(revocationKeys.bucket)
+      const listed = await guarded(this.#store, 'list', 'refreshing the revocation view', () => Promise.all(prefixes.map((prefix) => call(() => this.#store.store.getKeys!(prefix)))))
+      listed.forEach((keys, i) => this.#absorb(view, prefixes[i] as string, keys))
+      view.prune(Date.now())
+      view.loadedAt = started
+    }
+    const refreshing = run()
+      .catch((error: unknown) => {
+        view.retryAt = Date.now() + this.lag * 1000
+        this.#onRefreshError?.(error)
+        // With no view at all there is nothing to go on from: fail closed, unless the app opted out.
+        if (waited && view.loadedAt === undefined && !this.open) throw error
+      })
+      .finally(() => {
+        view.refreshing = undefined
+      })
+    view.refreshing = refreshing
+    return refreshing
+  }
+
+  /** Adds the markers and not-befores named by listed keys; keys outside the prefix asked for are ignored. */
+  #absorb(view: RevocationView, prefix: string, keys: unknown): void {
+    if (!Array.isArray(keys)) throw new TypeError("iron-fetch-session: the revocation store's getKeys did not return an array of keys.")
+    const lifetimeMs = this.lifetime * 1000
+    for (const key of keys) {
+      if (typeof key !== 'string' || !key.startsWith(prefix)) continue
+      const [bucketText, kind, first, atText, except] = key.slice(LOG.length).split(':')
+      const bucket = Number(bucketText)
+      if (!Number.isSafeInteger(bucket)) continue
+      if (kind === 'id' && isSessionId(first)) view.addId(first, bucket, (bucket + 1) * BUCKET_MS + lifetimeMs)
+      else if (kind === 'user' && first && /^[0-9a-f]{64}$/.test(first)) {
+        const at = Number(atText)
+        if (Number.isSafeInteger(at)) view.addUser(first, at, isSessionId(except) ? except : undefined, at + lifetimeMs)
+      }
+    }
+  }
+
+  /** Ends one session id everywhere: the marker, then its log entry. Throws SessionStoreError. */
+  async revoke(id: string): Promise<void> {
+    const now = Date.now()
+    const bucket = bucketOf(now)
+    const store = this.#store.store
+    const ttl = ttlOption(this.lifetime + BUCKET_MS / 1000)
+    await guarded(this.#store, 'end', `revoking session ${shortId(id)}`, () =>
+      Promise.all([call(() => store.setItem(revocationKeys.id(id), `${RECORD_PREFIX}revoked`, ttl)), call(() => store.setItem(revocationKeys.loggedId(bucket, id), `${RECORD_PREFIX}revoked`, ttl))]),
+    )
+    // This instance refuses it at once.
+    this.view?.addId(id, bucket, (bucket + 1) * BUCKET_MS + this.lifetime * 1000)
+  }
+
+  /** Ends every session of `user` created before now, but `except`. Throws SessionStoreError. */
+  async revokeAll(user: string, except: string | undefined): Promise<void> {
+    const at = Date.now()
+    const bucket = bucketOf(at)
+    const key = await userKey(this.#allSecrets()[0] as SecretKeys, user)
+    const store = this.#store.store
+    const ttl = ttlOption(this.lifetime + BUCKET_MS / 1000)
+    const value = `${RECORD_PREFIX}${JSON.stringify(except === undefined ? { at } : { at, except })}`
+    await guarded(this.#store, 'end', "revoking a user's sessions", () =>
+      Promise.all([call(() => store.setItem(revocationKeys.user(key), value, ttl)), call(() => store.setItem(revocationKeys.loggedUser(bucket, key, at, except), `${RECORD_PREFIX}revoked`, ttl))]),
+    )
+    this.view?.addUser(key, at, except, at + this.lifetime * 1000)
+  }
+}
+
+function revokedBy(notBefore: { at: number; except: string | undefined }, seal: Revocable): boolean {
+  return seal.createdAt < notBefore.at && seal.rid !== notBefore.except
+}
+
+function parseNotBefore(value: unknown): { at: number; except: string | undefined } | undefined {
+  if (typeof value !== 'string' || !value.startsWith(RECORD_PREFIX)) return undefined
+  try {
+    const parsed = JSON.parse(value.slice(RECORD_PREFIX.length)) as { at?: unknown; except?: unknown }
+    if (typeof parsed.at !== 'number' || !Number.isFinite(parsed.at)) return undefined
+    return { at: parsed.at, except: isSessionId(parsed.except) ? parsed.except : undefined }
+  } catch {
+    return undefined
+  }
+}
+
+/** Buckets from one time to another, both included. */
+function bucketRange(from: number, to: number): number[] {
+  const buckets: number[] = []
+  for (let b = bucketOf(from); b <= bucketOf(to); b++) buckets.push(b)
+  return buckets
+}
+
+/** HMAC-SHA256 of the user id, hex, under a key derived from one password. */
+async function userKey(secret: SecretKeys, user: string): Promise<string> {
+  const key = secret.derive('mac', USER_KEY_SALT)
+  return toHex(await secret.backend.sign(key, user))
+}
+
+/**
+ * The id of a seal that carries none (written before revocations were on, or by iron-session):
+ * taken from its MAC, so every replay of that seal has the same id and dies with it.
+ */
+export function legacyRid(seal: string): string {
+  const parts = seal.split('~')[0]!.split('*')
+  const mac = fromBase64Url(parts[parts.length - 1] ?? '')
+  return mac && mac.length >= 16 ? toHex(mac.subarray(0, 16)) : toHex(new TextEncoder().encode(seal.slice(-16).padStart(16, '0')))
+}
+
+/** The revocations option, checked at setup with the fix in each message. */
+export function revocationsConfig(
+  options: { revocations?: unknown; store?: unknown; storeTimeout?: unknown; userId?: unknown },
+  config: { passwords: Passwords; ttl: number; maxLifetime: number | undefined },
+): Revocations | undefined {
+  const given = options.revocations
+  if (given === undefined) return undefined
+  if (options.store !== undefined) {
+    throw new TypeError('iron-fetch-session: store and revocations do not go together: with a store, destroy() and revoke() already end sessions on the server. Keep one of them.')
+  }
+  if (given === null || typeof given !== 'object') throw new TypeError('iron-fetch-session: revocations must be { store, lag? }, with store an unstorage Storage.')
+  checkKeys(given, KNOWN, 'revocations option')
+  const { store, lag = DEFAULT_LAG, onOutage = 'closed', onRefreshError } = given as RevocationsOptions
+  checkStoreShape(store, 'revocations.store')
+  if (typeof lag !== 'number' || !Number.isFinite(lag) || lag < 0 || lag > 3600) {
+    throw new TypeError(`iron-fetch-session: revocations.lag must be a number of seconds from 0 (strict: the store is read on every request) to 3600; got ${String(lag)}.`)
+  }
+  if (lag > 0 && typeof (store as SessionStore).getKeys !== 'function') {
+    throw new TypeError('iron-fetch-session: revocations with a lag need a store with getKeys, to list new revocations (an unstorage Storage has it); or set lag: 0.')
+  }
+  if (onOutage !== 'closed' && onOutage !== 'open') throw new TypeError(`iron-fetch-session: revocations.onOutage must be 'closed' (default: a failing store answers 503) or 'open'; got ${String(onOutage)}.`)
+  if (onRefreshError !== undefined && typeof onRefreshError !== 'function') throw new TypeError('iron-fetch-session: revocations.onRefreshError must be a function (error) => void.')
+  if (config.ttl === 0 && config.maxLifetime === undefined) {
+    throw new TypeError('iron-fetch-session: revocations need seals that end, so a revocation can end too: set a ttl above 0, or maxLifetime.')
+  }
+  const timeout = options.storeTimeout ?? DEFAULT_STORE_TIMEOUT
+  if (typeof timeout !== 'number' || !Number.isSafeInteger(timeout) || timeout < 1 || timeout > 2 ** 31 - 1) {
+    throw new TypeError(`iron-fetch-session: storeTimeout must be a whole number of milliseconds, at least 1 (default ${DEFAULT_STORE_TIMEOUT}); got ${String(options.storeTimeout)}.`)
+  }
+  if (options.userId !== undefined && typeof options.userId !== 'function') {
+    throw new TypeError('iron-fetch-session: userId must be a function of the session data, such as (data) => data.user?.id.')
+  }
+  return new Revocations({ store: store as SessionStore, lag, onOutage, onRefreshError }, { ...config, timeout, userId: options.userId as StoreConfig['userId'] })
+}
+
+/** sessions.revoke(id) with revocations. */
+export async function revokeId(revocations: Revocations, id: string): Promise<boolean> {
+  if (!isSessionId(id)) throw new TypeError('iron-fetch-session: revoke(id) takes a session id as session.id gives it: 32 hexadecimal characters.')
+  await revocations.revoke(id)
+  return true
+}
+
+/** sessions.revokeAll(user, { except }) with revocations: a not-before time for the user. */
+export async function revokeUser(revocations: Revocations, user: string | number, options: { except?: string | undefined } = {}): Promise<string[]> {
+  if (!revocations.userId) throw new TypeError('iron-fetch-session: revokeAll(user) needs the userId option, which says whose each session is: userId: (data) => data.user?.id.')
+  if ((typeof user !== 'string' || user === '') && !(typeof user === 'number' && Number.isFinite(user))) {
+    throw new TypeError('iron-fetch-session: revokeAll(user) takes the user id as userId returns it: a non-empty string or a number.')
+  }
+  const except = options.except
+  if (except !== undefined && !isSessionId(except)) throw new TypeError('iron-fetch-session: revokeAll(user, { except }) takes a session id as session.id gives it.')
+  await revocations.revokeAll(String(user), except)
+  return []
+}
