@@ -7,10 +7,12 @@ import type { SetCookie } from 'cookie'
 import { cookieMaxAge } from '../../core/cookies.ts'
 import { cachedPasswords, type Passwords } from '../../core/passwords.ts'
 import { FOURTEEN_DAYS } from '../../core/seal.ts'
+import type { RevocationsOptions } from '../../core/revocations.ts'
 
 export type PasswordsMap = Record<string, string>
 export type Password = PasswordsMap | string
-export type UnsealErrorReason = 'expired' | 'invalid' | 'unknown-password'
+/** 'revoked' only with `extras.revocations`. */
+export type UnsealErrorReason = 'expired' | 'invalid' | 'unknown-password' | 'revoked'
 
 /** Every attribute `cookie` serialises; `maxAge: undefined` asks for a browser-session cookie. */
 export type CookieOptions = Omit<SetCookie, 'name' | 'value' | 'maxAge'> & { maxAge?: number | undefined }
@@ -26,6 +28,14 @@ export interface Extras {
   saveOnChange?: boolean
   /** Writing the cookie also sets `Cache-Control: private` where the jar can (Node and web responses). */
   privateCache?: boolean
+  /**
+   * Sign-out that really signs out (README "Sign-out that really signs out"): the seal carries an id,
+   * `await session.destroy()` revokes it in this store, and a replayed copy reads as empty ('revoked').
+   * Define the options once (a module-scope object): each revocations object keeps one view.
+   */
+  revocations?: RevocationsOptions
+  /** With revocations: whose the session is, for createSessions().revokeAll(user) on the same store and password. */
+  userId?: (data: Record<string, unknown>) => string | number | undefined
 }
 
 export interface SessionOptions {

@@ -10,6 +10,8 @@ import { usageError, type Password, type UnsealErrorReason } from './options.ts'
 
 export interface Opened {
   data: Record<string, unknown>
+  /** The payload's `__ifs`, as sealed (iron-fetch-session's bookkeeping), if any. */
+  meta: unknown
   passwordId: string
   expiresAt: number | undefined
 }
@@ -57,12 +59,13 @@ function withoutReserved(data: unknown): unknown {
 /** Opens a session cookie's seal, or throws an UnsealError. */
 export async function openWith(passwords: Passwords, value: string): Promise<Opened> {
   const opened = await unseal(passwords, withoutMarker(value))
+  const meta = opened.data !== null && typeof opened.data === 'object' ? (opened.data as Record<string, unknown>)[RESERVED] : undefined
   const data = withoutReserved(opened.data) ?? {}
   if (typeof data !== 'object' || Array.isArray(data)) {
     // iron-session answers such a cookie with a 500 on every request; we read it as no session.
     throw new UnsealError('invalid', 'the seal holds JSON that is not an object, so it is not a session')
   }
-  return { ...opened, data: data as Record<string, unknown> }
+  return { ...opened, data: data as Record<string, unknown>, meta }
 }
 
 export const reasonOf = (error: unknown): UnsealErrorReason => (error instanceof UnsealError ? error.reason : 'invalid')

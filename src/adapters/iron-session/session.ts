@@ -7,6 +7,7 @@ import type { CookieJar } from './jars.ts'
 import { assertCookieCanPersist, sessionConfig, usageError, type Config, type SessionOptions } from './options.ts'
 import { expireStale, readSeal, writeSeal } from './seal-cookies.ts'
 import { openWith, reasonOf, sealWith, type Opened } from './seal-data.ts'
+import { revocableOf, revocablePayload, revocationsFor, type RevocableRead } from './revocable.ts'
 
 export type IronSession<T> = Partial<T> & {
   readonly save: () => Promise<void>
@@ -31,6 +32,20 @@ export async function createSession<T extends object>(jar: CookieJar, options: S
       opened = await openWith(config.passwords, seal)
     } catch (error) {
       onUnsealError?.(reasonOf(error), error)
+    }
+  }
+  // extras.revocations: a revoked seal reads as no session; a store that fails rejects (answer 503), never reads as empty.
+  const revocations = () => config.extras.revocations && revocationsFor(config.extras.revocations, config.extras.userId, config.passwords, config.ttl)
+  let revocable: RevocableRead | undefined
+  const checking = revocations()
+  if (opened && seal && checking) {
+    revocable = revocableOf(checking, seal, opened.meta, opened.data, opened.expiresAt, config.ttl)
+    let why = checking.verdict(revocable, Date.now())
+    if (why instanceof Promise) why = await why
+    if (why !== undefined) {
+      onUnsealError?.('revoked', new Error(`iron-fetch-session: ${why}`))
+      opened = undefined
+      revocable = undefined
     }
   }
   const session: Record<string, unknown> = opened?.data ?? {}
@@ -71,7 +86,10 @@ export async function createSession<T extends object>(jar: CookieJar, options: S
           const json = JSON.stringify(session)
           if (upToDate(current, json) || (!baseline && json === '{}' && !seal)) return
         }
-        const sealed = await sealWith(current.passwords, session, current.ttl)
+        const sealing = revocations()
+        let payload: Record<string, unknown> = session
+        if (sealing) ({ payload, read: revocable } = revocablePayload(sealing, revocable, session))
+        const sealed = await sealWith(current.passwords, payload, current.ttl)
         writeSeal(jar, current, sealed)
         if (current.extras.privateCache) jar.markPrivate?.()
         if (current.extras.saveOnChange) baseline = { json: JSON.stringify(session), passwordId: current.passwords.sealId, sealedAt: Date.now() }
@@ -85,6 +103,12 @@ export async function createSession<T extends object>(jar: CookieJar, options: S
         jar.write(config.cookieName, '', { ...config.cookieOptions, maxAge: 0 })
         expireStale(jar, config.cookieName, config.cookieOptions, { whole: true, chunksBelow: 0 })
         if (config.extras.privateCache) jar.markPrivate?.()
+        // With extras.revocations the id read is revoked too: a promise, for the app to await (it rejects with SessionStoreError).
+        const ending = revocations()
+        const id = revocable?.next
+        if (revocable) revocable.next = undefined
+        if (ending && id !== undefined) return ending.revoke(id)
+        return undefined
       },
     },
   })
