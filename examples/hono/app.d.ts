@@ -1,6 +1,6 @@
 // Types for app.js, so the TypeScript tests can import the example as it is.
 import type { Hono } from 'hono'
-import type { SessionStore } from 'iron-fetch-session'
+import type { SessionOptions, SessionStore } from 'iron-fetch-session'
 
 export interface ExampleAppOptions {
   /** At least 32 random characters. */
@@ -9,6 +9,8 @@ export interface ExampleAppOptions {
   secure?: boolean
   /** Keep sessions in this store (an unstorage Storage); the cookie then holds a sealed id. */
   store?: SessionStore
+  /** Instead of a store: the data stays in the cookie, and sign-outs are kept in this one (`{ store, lag? }`). */
+  revocations?: SessionOptions['revocations']
 }
 
 /** The demo account shown on the sign-in page. */

@@ -45,8 +45,10 @@ function product(n) {
  *   `store`: keep sessions server-side (an unstorage Storage: memory, a directory, Redis; server.js
  *   makes one from SESSION_STORE). The cookie then holds only a sealed id, and /api/devices and
  *   /logout-everywhere work. Without it the whole session is in the cookie.
+ *   `revocations`: instead of a store, `{ store, lag? }`: the data stays in the cookie and only
+ *   sign-outs are kept in the store, so /logout and /logout-everywhere hold on every process.
  */
-export function createApp({ password, secure = process.env.NODE_ENV === 'production', store }) {
+export function createApp({ password, secure = process.env.NODE_ENV === 'production', store, revocations }) {
   const app = new Hono()
   // __Host-: the browser accepts the cookie only from this host, Secure, with Path=/ and no Domain,
   // so no sibling subdomain can set or shadow it (SECURITY.md). It needs Secure, hence production only.
@@ -83,6 +85,8 @@ export function createApp({ password, secure = process.env.NODE_ENV === 'product
     chunk: true,
     // With a store: the data lives there, and each session is filed under its user for the devices list.
     ...(store && { store, userId: (data) => data.user?.username }),
+    // With revocations: the data stays in the cookie, and a sign-out is written to the store for every process to refuse.
+    ...(revocations && { revocations, userId: (data) => data.user?.username }),
   }
   app.use(ironSession(sessionOptions))
   // The same options, for what is done outside one request's session: listing and ending a user's sessions.
@@ -152,9 +156,10 @@ export function createApp({ password, secure = process.env.NODE_ENV === 'product
 
   app.post('/logout-everywhere', async (c) => {
     const user = c.var.session.get('user')
-    if (!store || !user) return c.redirect('/', 303)
+    if (!(store || revocations) || !user) return c.redirect('/', 303)
     const ended = await deviceSessions.revokeAll(user.username, { except: c.var.session.id })
-    c.var.session.flash('notice', `Signed out on ${plural(ended.length, 'other device')}.`)
+    // Revocations end the user's other sessions by time, not from a list: there is no count to show.
+    c.var.session.flash('notice', store ? `Signed out on ${plural(ended.length, 'other device')}.` : 'Signed out everywhere else.')
     return c.redirect('/', 303)
   })
 

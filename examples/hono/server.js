@@ -7,6 +7,9 @@
  *   HOST              default localhost
  *   SESSION_STORE     where sessions live; unset: in the cookie. `memory`, `fs:<directory>`, or a
  *                     `redis://host:port` URL (store.js): the cookie then holds only a sealed id.
+ *   SESSION_REVOCATIONS  instead of SESSION_STORE: the data stays in the cookie and only sign-outs
+ *                     are kept there (same forms as SESSION_STORE); SESSION_REVOCATIONS_LAG, seconds
+ *                     until a sign-out holds on every process (default 5; 0 reads the store each request).
  */
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
@@ -35,9 +38,13 @@ const hostname = process.env.HOST || 'localhost'
 
 let app
 let store
+let revocations
 try {
   store = await createStore(process.env.SESSION_STORE)
-  app = createApp({ password, store })
+  const revocationStore = await createStore(process.env.SESSION_REVOCATIONS)
+  const lag = process.env.SESSION_REVOCATIONS_LAG ? Number(process.env.SESSION_REVOCATIONS_LAG) : undefined
+  revocations = revocationStore && { store: revocationStore, ...(lag !== undefined && { lag }) }
+  app = createApp({ password, store, revocations })
 } catch (error) {
   // The library checks its options at setup, with a message naming the option (a short password, …).
   fail(error instanceof Error ? error.message : String(error))
@@ -50,5 +57,5 @@ const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
 server.on('error', (error) => fail(`cannot listen on ${hostname}:${port}: ${error.message}`))
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => server.close(() => void Promise.resolve(store?.dispose()).finally(() => process.exit(0))))
+  process.once(signal, () => server.close(() => void Promise.all([store?.dispose(), revocations?.store.dispose()]).finally(() => process.exit(0))))
 }
