@@ -8,6 +8,7 @@
 //   /read    reads the session and returns its counter
 //   /write   counter + 1, saved (a new seal and Set-Cookie), returns the counter
 import { Hono } from 'hono'
+import { createStorage } from 'unstorage'
 import { useSession } from '@hono/session'
 import { CookieStore, sessionMiddleware } from 'hono-sessions'
 import { getIronSession, webCookies } from 'iron-session-9'
@@ -21,6 +22,8 @@ export const PASSWORD = 'bench-password-0123456789-abcdefghijklmnop'
 const variants = {
   bare: undefined,
   ours: () => ours({ password: PASSWORD }),
+  // Revocations in a store (memory), lagged: a cache-hit read checks the in-process view, with no store call.
+  oursRevocations: () => ours({ password: PASSWORD, revocations: { store: createStorage(), lag: 5 } }),
   // Cache off: every read opens the seal, as the first request with a new cookie does.
   oursNoCache: () => ours({ password: PASSWORD, cache: false }),
   // The same app on the WebCrypto backend, which runtimes without node:crypto use: a bench-only switch, made before the passwords are.

@@ -16,6 +16,7 @@ export const MEASURES = [
   { key: 'bare', label: 'bare Hono (ceiling)', variant: 'bare', route: '/none', body: 'ok', name: 'bare Hono, no session (ceiling)' },
   { key: 'oursRead', label: 'iron-fetch-session, cache hit', variant: 'ours', route: '/read', body: '1', name: 'iron-fetch-session, read (cache hit)' },
   // On our app, so it carries our cookie: the same request as oursRead, without the session work.
+  { key: 'oursRevocationsRead', label: 'iron-fetch-session, cache hit, lagged revocations', variant: 'oursRevocations', route: '/read', body: '1', name: 'iron-fetch-session, read (cache hit) with lagged revocations' },
   { key: 'cookieOnly', label: 'no-op middleware reading Cookie', variant: 'ours', route: '/cookie', body: '1', name: 'Hono + no-op middleware reading the Cookie header' },
   { key: 'oursFirstTouch', label: 'iron-fetch-session, first touch', variant: 'oursNoCache', route: '/read', body: '1', name: 'iron-fetch-session, first-touch read (cache: false)' },
   { key: 'ironSession9Read', label: 'iron-session 9', variant: 'ironSession9', route: '/read', body: '1', name: 'iron-session 9, read' },

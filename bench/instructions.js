@@ -19,7 +19,7 @@ import { MEASURES } from './http.js'
 const FEW = 1_000
 const MANY = 11_000
 const SERVER = fileURLToPath(new URL('./http-server.js', import.meta.url))
-const DEFAULT = ['bare', 'cookieOnly', 'oursRead', 'oursFirstTouch', 'ironSession9Read', 'oursWrite', 'ironSession9Write']
+const DEFAULT = ['bare', 'cookieOnly', 'oursRead', 'oursRevocationsRead', 'oursFirstTouch', 'ironSession9Read', 'oursWrite', 'ironSession9Write']
 
 const keys = process.argv.slice(2).length > 0 ? process.argv.slice(2) : DEFAULT
 for (const key of keys) if (!MEASURES.some((m) => m.key === key)) throw new Error(`unknown measurement ${key}; one of ${MEASURES.map((m) => m.key).join(', ')}`)

@@ -11,7 +11,9 @@
 //                no lost write, no session crossing clients
 //   6. headers   sessions.read() of 64 KB hostile Authorization headers, against a normal Bearer read
 //   7. size      each entry point bundled and minified with esbuild, gzipped, beside the peers
-//   8. store     the same clients against two examples/hono processes, cookie-only and
+//   8. revocations  the revocation view's memory at 1,000,000, a refresh against older revocations,
+//                and a read's cost against Redis: store mode, strict and lagged revocations
+//   9. store     the same clients against two examples/hono processes, cookie-only and
 //                sharing one Redis (redis-server, started here), req/s side by side; then
 //                Redis stopped and restarted in the middle of a run (the outage counts)
 //
@@ -30,6 +32,7 @@ import { runLoadStage, wrongResults } from './load.js'
 import { runMemory } from './memory.js'
 import { runHeaders } from './headers.js'
 import { runSize } from './size.js'
+import { runRevocations } from './revocations.js'
 import { outageWrongResults, runStoreStage } from './store-load.js'
 import { markdown } from './report.js'
 import { cpuSnapshot, foreignCores, log, machine } from './stats.js'
@@ -67,6 +70,7 @@ try {
     ['load', runLoadStage],
     ['headers', runHeaders],
     ['size', runSize],
+    ['revocations', runRevocations],
     ['store', runStoreStage],
   ]) {
     const t = performance.now()

@@ -18,6 +18,7 @@ const CODEC = [
 
 const HTTP = [
   { ours: 'oursRead', theirs: 'bare', min: 0.85, label: 'HTTP read (cache hit) vs bare Hono' },
+  { ours: 'oursRevocationsRead', theirs: 'oursRead', min: 0.95, label: 'HTTP read (cache hit) with lagged revocations vs cookie-only' },
   { ours: 'oursFirstTouch', theirs: 'ironSession9Read', min: 8, label: 'HTTP first-touch read vs iron-session 9 read' },
   { ours: 'oursWrite', theirs: 'ironSession9Write', min: 8, label: 'HTTP write vs iron-session 9 write' },
   { ours: 'oursWrite', theirs: 'honoSessionWrite', min: 1, above: true, label: 'HTTP write vs @hono/session write' },
