@@ -15,6 +15,7 @@ import { getIronSession, webCookies } from 'iron-session-9'
 
 import { ironSession } from '../dist/adapters/hono.js'
 import { useCryptoBackend } from '../dist/core/crypto/choice.js'
+import { revocable } from '../dist/revocations.js'
 
 export const PASSWORD = 'bench-password-0123456789-abcdefghijklmnop'
 
@@ -23,7 +24,7 @@ const variants = {
   bare: undefined,
   ours: () => ours({ password: PASSWORD }),
   // Revocations in a store (memory), lagged: a cache-hit read checks the in-process view, with no store call.
-  oursRevocations: () => ours({ password: PASSWORD, revocations: { store: createStorage(), lag: 5 } }),
+  oursRevocations: () => ours({ password: PASSWORD, revocations: revocable({ store: createStorage(), lag: 5 }) }),
   // Cache off: every read opens the seal, as the first request with a new cookie does.
   oursNoCache: () => ours({ password: PASSWORD, cache: false }),
   // The same app on the WebCrypto backend, which runtimes without node:crypto use: a bench-only switch, made before the passwords are.

@@ -16,6 +16,7 @@ import { createSessions } from '../dist/index.js'
 import { runToEnd } from './children.js'
 import { startRedis } from './redis.js'
 import { log, summary } from './stats.js'
+import { revocable } from '../dist/revocations.js'
 
 const PASSWORD = 'bench-revocations-password-0123456789-abcd'
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -51,13 +52,13 @@ async function refreshMs(storage, older, write) {
   const oldBucket = Math.floor(Date.now() / 60_000) - 10
   const keys = Array.from({ length: older }, (_, i) => ({ storage, key: `ifs:rv:log:${oldBucket - (i % 5)}:id:${hexId(i + 1)}` }))
   for (let i = 0; i < keys.length; i += 5_000) await write(keys.slice(i, i + 5_000))
-  const sessions = createSessions({ password: PASSWORD, revocations: { store: storage, lag: 0.2 } })
+  const sessions = createSessions({ password: PASSWORD, revocations: revocable({ store: storage, lag: 0.2 }) })
   const seal = await sealOf(sessions)
   const request = () => new Request('http://localhost/', { headers: { cookie: `session=${seal}` } })
   await sessions.read(request()) // loads the view: everything once
   const times = []
   for (let round = 0; round < 3; round++) {
-    const admin = createSessions({ password: PASSWORD, revocations: { store: storage, lag: 0.2 } })
+    const admin = createSessions({ password: PASSWORD, revocations: revocable({ store: storage, lag: 0.2 }) })
     for (let i = 0; i < 100; i++) await admin.revoke(hexId(10_000_000 + round * 1000 + i))
     await sleep(210) // past the lag: the next read waits for the refresh
     const start = performance.now()
@@ -84,8 +85,8 @@ async function readCosts(redis, n) {
   const storage = createStorage({ driver: redisDriver({ url: redis.url }) })
   const variants = [
     ['cookie-only', { password: PASSWORD }],
-    ['lagged revocations (lag 5 s)', { password: PASSWORD, revocations: { store: storage, lag: 5 } }],
-    ['strict revocations (lag 0)', { password: PASSWORD, userId: (data) => data.user, revocations: { store: storage, lag: 0 } }],
+    ['lagged revocations (lag 5 s)', { password: PASSWORD, revocations: revocable({ store: storage, lag: 5 }) }],
+    ['strict revocations (lag 0)', { password: PASSWORD, userId: (data) => data.user, revocations: revocable({ store: storage, lag: 0 }) }],
     ['store mode (the data in Redis)', { password: PASSWORD, userId: (data) => data.user, store: storage }],
   ]
   const rows = []

@@ -17,6 +17,7 @@ export const COOKIE_ONLY_TARGET = 8 * 1024
 
 export const ENTRIES = [
   { key: 'hono', name: "ironSession from 'iron-fetch-session/hono' (the cookie-only mount)", code: "export { ironSession } from './dist/adapters/hono.js'" },
+  { key: 'honoRevocations', name: "the Hono mount with revocable from 'iron-fetch-session/revocations'", code: "export { ironSession } from './dist/adapters/hono.js'; export { revocable } from './dist/revocations.js'" },
   { key: 'fetch', name: "withSession from 'iron-fetch-session/fetch'", code: "export { withSession } from './dist/adapters/fetch.js'" },
   { key: 'fetchRouter', name: "ironSession from 'iron-fetch-session/fetch-router'", code: "export { ironSession } from './dist/adapters/fetch-router.js'" },
   { key: 'core', name: "createSessions from 'iron-fetch-session'", code: "export { createSessions } from './dist/index.js'" },
@@ -33,6 +34,12 @@ export const PEERS = [
 
 /** { minified, gzipped } bytes of one entry's code, bundled as an app would. */
 export async function bundleSize(entry) {
+  const { bytes } = await bundle(entry)
+  return { minified: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length }
+}
+
+/** The minified bundle itself: its bytes and text. */
+export async function bundle(entry) {
   const result = await build({
     stdin: { contents: entry.code, resolveDir: root, loader: 'js' },
     bundle: true,
@@ -43,8 +50,7 @@ export async function bundleSize(entry) {
     write: false,
     logLevel: 'silent',
   })
-  const bytes = result.outputFiles[0].contents
-  return { minified: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length }
+  return { bytes: result.outputFiles[0].contents, text: result.outputFiles[0].text }
 }
 
 export async function runSize() {

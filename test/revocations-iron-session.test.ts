@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { getIronSession, type SessionOptions } from '../src/adapters/iron-session.js'
 import { createSessions, SessionStoreError } from '../src/index.js'
 import { Jar, password } from './helpers.js'
+import { revocable } from '../src/revocations.js'
 
 type Data = { user?: string }
 
@@ -22,7 +23,7 @@ async function request(jar: Jar, options: SessionOptions, handler: (session: Awa
 describe('iron-session drop-in: extras.revocations', () => {
   const store = createStorage()
   const reasons: string[] = []
-  const options: SessionOptions = { cookieName: 'session', password, onUnsealError: (reason) => void reasons.push(reason), extras: { revocations: { store, lag: 0 }, userId: (data) => data.user as string | undefined } }
+  const options: SessionOptions = { cookieName: 'session', password, onUnsealError: (reason) => void reasons.push(reason), extras: { revocations: revocable({ store, lag: 0 }), userId: (data) => data.user as string | undefined } }
 
   it('await session.destroy() revokes the id: a replayed copy reads as empty, told as revoked', async () => {
     const jar = new Jar()
@@ -46,7 +47,7 @@ describe('iron-session drop-in: extras.revocations', () => {
       s.user = 'bea'
       await s.save()
     })
-    const sessions = createSessions<Data>({ password, userId: (data) => data.user, revocations: { store, lag: 0 } })
+    const sessions = createSessions<Data>({ password, userId: (data) => data.user, revocations: revocable({ store, lag: 0 }) })
     // A not-before ends sessions created strictly before it: let the clock move past the sign-in's millisecond.
     await new Promise((resolve) => setTimeout(resolve, 2))
     await sessions.revokeAll('bea')
@@ -55,14 +56,14 @@ describe('iron-session drop-in: extras.revocations', () => {
 
   it('a store that fails rejects getIronSession and destroy() with SessionStoreError, never an empty session', async () => {
     const broken = { getItem: () => Promise.reject(new Error('down')), setItem: () => Promise.reject(new Error('down')), removeItem: () => undefined, getKeys: () => [] }
-    const failing: SessionOptions = { cookieName: 'session', password, extras: { revocations: { store: broken, lag: 0 } } }
+    const failing: SessionOptions = { cookieName: 'session', password, extras: { revocations: revocable({ store: broken, lag: 0 }) } }
     const jar = new Jar()
     await request(jar, failing, async (s) => {
       s.user = 'cy'
       await s.save()
     })
     await expect(getIronSession<Data>(jar.request(), new Response(), failing)).rejects.toBeInstanceOf(SessionStoreError)
-    const fresh = await getIronSession<Data>(new Jar().request(), new Response(), { ...failing, extras: { revocations: { store: broken, lag: 0, onOutage: 'open' } } })
+    const fresh = await getIronSession<Data>(new Jar().request(), new Response(), { ...failing, extras: { revocations: revocable({ store: broken, lag: 0, onOutage: 'open' }) } })
     await expect(Promise.resolve(fresh.destroy())).resolves.toBeUndefined() // nothing read, nothing to revoke
   })
 

@@ -11,9 +11,10 @@ import { ironSession } from '../src/adapters/hono.js'
 import { createIronSessionStorage } from '../src/adapters/remix-session.js'
 import type { SessionOptions } from '../src/index.js'
 import { Jar, password } from './helpers.js'
+import { revocable } from '../src/revocations.js'
 
 type Data = { user?: string }
-const options = (store: Storage): SessionOptions<Data> => ({ password, userId: (data) => data.user, revocations: { store, lag: 0 } })
+const options = (store: Storage): SessionOptions<Data> => ({ password, userId: (data) => data.user, revocations: revocable({ store, lag: 0 }) })
 
 /** An app with /login, /me and /logout, on one mount; `make` gives a fresh instance on the same store. */
 type Fetch = (request: Request) => Promise<Response> | Response

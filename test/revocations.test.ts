@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { startRedis, type RunningRedis } from '../bench/redis.js'
 import { createSessions, SessionStoreError, type Session, type SessionOptions, type Sessions } from '../src/index.js'
 import { Jar, password } from './helpers.js'
+import { revocable } from '../src/revocations.js'
 
 type Data = { user?: string; count?: number }
 type S = Sessions<Data>
@@ -59,7 +60,7 @@ afterEach(() => {
 
 describe.each(drivers)('%s store', (_name, make) => {
   let storage: Storage
-  const instance = (lag = 5, options: Partial<SessionOptions<Data>> = {}) => createSessions<Data>({ password, userId: (data) => data.user, revocations: { store: storage, lag }, ...options })
+  const instance = (lag = 5, options: Partial<SessionOptions<Data>> = {}) => createSessions<Data>({ password, userId: (data) => data.user, revocations: revocable({ store: storage, lag }), ...options })
 
   beforeAll(async () => {
     storage = await make()
@@ -206,13 +207,13 @@ describe('refreshes, outages and setup', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: t0 })
     const storage = createStorage()
     const getKeys = vi.spyOn(storage, 'getKeys')
-    const app = createSessions<Data>({ password, revocations: { store: storage, lag: 1 } })
+    const app = createSessions<Data>({ password, revocations: revocable({ store: storage, lag: 1 }) })
     const jar = new Jar()
     await visit(app, jar, (s) => s.set('count', 1))
     expect(getKeys).not.toHaveBeenCalled() // a request without a seal has nothing to check
     await visit(app, jar)
     expect(getKeys.mock.calls.map(([prefix]) => prefix)).toEqual(['ifs:rv:log:'])
-    for (let i = 0; i < 50; i++) await createSessions<Data>({ password, revocations: { store: storage, lag: 1 } }).revoke(i.toString(16).padStart(32, '0'))
+    for (let i = 0; i < 50; i++) await createSessions<Data>({ password, revocations: revocable({ store: storage, lag: 1 }) }).revoke(i.toString(16).padStart(32, '0'))
     vi.setSystemTime(t0 + 1_000)
     getKeys.mockClear()
     await visit(app, jar)
@@ -225,7 +226,7 @@ describe('refreshes, outages and setup', () => {
     await careless.setItem('ifs:rv:id:' + 'a'.repeat(32), 'x')
     await careless.setItem('other:key', 'x')
     const ignoring = Object.assign(Object.create(careless) as Storage, { getKeys: () => careless.getKeys() })
-    const fresh = createSessions<Data>({ password, revocations: { store: ignoring, lag: 1 } })
+    const fresh = createSessions<Data>({ password, revocations: revocable({ store: ignoring, lag: 1 }) })
     expect((await visit(fresh, new Jar(jar.header))).session.data).toEqual({ count: 1 })
   })
 
@@ -233,9 +234,9 @@ describe('refreshes, outages and setup', () => {
     const storage = createStorage({ driver: redisDriver({ url: redis.url }) })
     storages.push(storage)
     const errors: unknown[] = []
-    const lagged = createSessions<Data>({ password, storeTimeout: 300, revocations: { store: storage, lag: 1, onRefreshError: (error) => errors.push(error) } })
-    const strict = createSessions<Data>({ password, storeTimeout: 300, revocations: { store: storage, lag: 0 } })
-    const open = createSessions<Data>({ password, storeTimeout: 300, revocations: { store: storage, lag: 0, onOutage: 'open' } })
+    const lagged = createSessions<Data>({ password, storeTimeout: 300, revocations: revocable({ store: storage, lag: 1, onRefreshError: (error) => errors.push(error) }) })
+    const strict = createSessions<Data>({ password, storeTimeout: 300, revocations: revocable({ store: storage, lag: 0 }) })
+    const open = createSessions<Data>({ password, storeTimeout: 300, revocations: revocable({ store: storage, lag: 0, onOutage: 'open' }) })
     const jar = new Jar()
     await visit(lagged, jar, (s) => s.set('count', 7))
     await visit(lagged, jar)
@@ -255,7 +256,7 @@ describe('refreshes, outages and setup', () => {
       await expect(strict.read(jar.request())).rejects.toBeInstanceOf(SessionStoreError)
       expect((await visit(open, jar)).session.data.count).toBe(7)
       // A fresh instance with no view at all fails closed.
-      const cold = createSessions<Data>({ password, storeTimeout: 300, revocations: { store: storage, lag: 1 } })
+      const cold = createSessions<Data>({ password, storeTimeout: 300, revocations: revocable({ store: storage, lag: 1 }) })
       await expect(cold.read(jar.request())).rejects.toBeInstanceOf(SessionStoreError)
     } finally {
       redis.thaw()
@@ -265,15 +266,18 @@ describe('refreshes, outages and setup', () => {
   it('wrong options fail at setup, saying what to change', () => {
     const store = createStorage()
     const make = (options: Record<string, unknown>) => () => createSessions({ password, ...options } as SessionOptions)
-    expect(make({ store, revocations: { store } })).toThrow('store and revocations do not go together')
-    expect(make({ revocations: { store, lags: 5 } })).toThrow('unknown revocations option "lags". Did you mean lag?')
-    expect(make({ revocations: { store, lag: -1 } })).toThrow('revocations.lag must be a number of seconds from 0')
-    expect(make({ revocations: { store: { getItem() {}, setItem() {}, removeItem() {} } } })).toThrow('revocations with a lag need a store with getKeys')
-    expect(make({ revocations: { store: {} } })).toThrow('revocations.store must have getItem, setItem and removeItem')
-    expect(make({ ttl: 0, revocations: { store } })).toThrow('revocations need seals that end')
-    expect(make({ revocations: { store, onOutage: 'maybe' } })).toThrow("revocations.onOutage must be 'closed'")
-    expect(make({ revocations: 'redis://' })).toThrow('revocations must be { store, lag? }')
-    const sessions = createSessions<Data>({ password, revocations: { store } })
+    const plan = (options: Record<string, unknown>) => () => revocable(options as never)
+    expect(make({ store, revocations: revocable({ store }) })).toThrow('store and revocations do not go together')
+    expect(plan({ store, lags: 5 })).toThrow('unknown revocations option "lags". Did you mean lag?')
+    expect(plan({ store, lag: -1 })).toThrow('revocations.lag must be a number of seconds from 0')
+    expect(plan({ store: { getItem() {}, setItem() {}, removeItem() {} } })).toThrow('revocations with a lag need a store with getKeys')
+    expect(plan({ store: {} })).toThrow('revocations.store must have getItem, setItem and removeItem')
+    expect(plan({ store, onOutage: 'maybe' })).toThrow("revocations.onOutage must be 'closed'")
+    expect(make({ ttl: 0, revocations: revocable({ store }) })).toThrow('revocations need seals that end')
+    expect(make({ storeTimeout: 0, revocations: revocable({ store }) })).toThrow('storeTimeout must be a whole number of milliseconds')
+    // A plain object is not a plan: the code of revocations comes with its import.
+    expect(make({ revocations: { store, lag: 5 } })).toThrow("revocations takes revocable({ store, lag? }) from 'iron-fetch-session/revocations'")
+    const sessions = createSessions<Data>({ password, revocations: revocable({ store }) })
     return Promise.all([
       expect(sessions.revokeAll('x')).rejects.toThrow('revokeAll(user) needs the userId option'),
       expect(sessions.sessionsOf('x')).rejects.toThrow('sessionsOf(user) needs the store option (revocations keep no list of sessions)'),

@@ -2,7 +2,7 @@
 // --minify, then gzip -9), stays within its budget: size is a Worker's start-up time, so growth
 // has to be a decision (raise COOKIE_ONLY_BUDGET in bench/size.js, with the reason), never drift.
 import { describe, expect, it } from 'vitest'
-import { bundleSize, COOKIE_ONLY_BUDGET, ENTRIES } from '../bench/size.js'
+import { bundle, bundleSize, COOKIE_ONLY_BUDGET, ENTRIES } from '../bench/size.js'
 
 // Measured from dist/, which `npm test` builds first.
 const entry = (key: string) => ENTRIES.find((e) => e.key === key)!
@@ -18,5 +18,12 @@ describe('bundle size', () => {
     const codec = (await bundleSize(entry('sealData')))
     const mount = (await bundleSize(entry('hono')))
     expect(codec.gzipped).toBeLessThan(mount.gzipped / 2)
+  })
+
+  it('revocations cost only the apps that import revocable(): the cookie-only mount holds none of their code', async () => {
+    const [cookieOnly, withRevocations] = await Promise.all([bundle(entry('hono')), bundle(entry('honoRevocations'))])
+    expect(withRevocations.text).toContain('ifs:rv:')
+    expect(cookieOnly.text).not.toContain('ifs:rv:')
+    expect(withRevocations.bytes.length - cookieOnly.bytes.length).toBeGreaterThan(4000)
   })
 })

@@ -9,7 +9,7 @@ export interface ExampleAppOptions {
   secure?: boolean
   /** Keep sessions in this store (an unstorage Storage); the cookie then holds a sealed id. */
   store?: SessionStore
-  /** Instead of a store: the data stays in the cookie, and sign-outs are kept in this one (`{ store, lag? }`). */
+  /** Instead of a store: the data stays in the cookie, and sign-outs are kept in a store (`revocable({ store, lag? })`). */
   revocations?: SessionOptions['revocations']
 }
 

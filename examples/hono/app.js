@@ -45,7 +45,7 @@ function product(n) {
  *   `store`: keep sessions server-side (an unstorage Storage: memory, a directory, Redis; server.js
  *   makes one from SESSION_STORE). The cookie then holds only a sealed id, and /api/devices and
  *   /logout-everywhere work. Without it the whole session is in the cookie.
- *   `revocations`: instead of a store, `{ store, lag? }`: the data stays in the cookie and only
+ *   `revocations`: instead of a store, `revocable({ store, lag? })`: the data stays in the cookie and only
  *   sign-outs are kept in the store, so /logout and /logout-everywhere hold on every process.
  */
 export function createApp({ password, secure = process.env.NODE_ENV === 'production', store, revocations }) {

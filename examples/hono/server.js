@@ -13,6 +13,7 @@
  */
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
+import { revocable } from 'iron-fetch-session/revocations'
 import { createStore } from './store.js'
 
 const production = process.env.NODE_ENV === 'production'
@@ -39,11 +40,12 @@ const hostname = process.env.HOST || 'localhost'
 let app
 let store
 let revocations
+let revocationStore
 try {
   store = await createStore(process.env.SESSION_STORE)
-  const revocationStore = await createStore(process.env.SESSION_REVOCATIONS)
+  revocationStore = await createStore(process.env.SESSION_REVOCATIONS)
   const lag = process.env.SESSION_REVOCATIONS_LAG ? Number(process.env.SESSION_REVOCATIONS_LAG) : undefined
-  revocations = revocationStore && { store: revocationStore, ...(lag !== undefined && { lag }) }
+  revocations = revocationStore && revocable({ store: revocationStore, ...(lag !== undefined && { lag }) })
   app = createApp({ password, store, revocations })
 } catch (error) {
   // The library checks its options at setup, with a message naming the option (a short password, …).
@@ -57,5 +59,5 @@ const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
 server.on('error', (error) => fail(`cannot listen on ${hostname}:${port}: ${error.message}`))
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => server.close(() => void Promise.all([store?.dispose(), revocations?.store.dispose()]).finally(() => process.exit(0))))
+  process.once(signal, () => server.close(() => void Promise.all([store?.dispose(), revocationStore?.dispose()]).finally(() => process.exit(0))))
 }

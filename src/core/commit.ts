@@ -11,7 +11,7 @@ import { sameJson, tapeOf, type JsonTape } from './json.ts'
 import { warnPlainHttp } from './dev-warnings.ts'
 import { cacheEntry, EMPTY, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
 import { endStored, saveStored } from './stored-session.ts'
-import { newSessionId } from './store.ts'
+import { newSessionId } from './ids.ts'
 
 /** Header lines to append: `set-cookie` lines, and the header transport's seal ('' tells the client to drop it). */
 export type SessionHeaders = Array<[name: string, value: string]>

@@ -8,7 +8,6 @@ import { mountable } from './mounts.ts'
 import { normalizeOptions, type SessionOptions } from './options.ts'
 import { readSession, type CacheEntry, type Session } from './session.ts'
 import { revoke } from './stored-session.ts'
-import { revokeId, revokeUser } from './revocations.ts'
 import { revokeAll, sessionsOf, type StoredSessionInfo } from './user-sessions.ts'
 
 export type { SessionHeaders }
@@ -53,9 +52,9 @@ export function createSessions<Data extends Record<string, unknown> = Record<str
     commit: (session, response) => commitSession(config, cache, session as unknown as Session, response),
     commitHeaders: (session, response) => commitHeaders(config, cache, session as unknown as Session, response),
     destroyHeaders: (session) => destroyHeaders(config, session as unknown as Session),
-    revoke: async (id) => (config.revocations ? revokeId(config.revocations, id) : revoke(config, id)),
+    revoke: async (id) => (config.revocations ? config.revocations.revokeId(id) : revoke(config, id)),
     sessionsOf: async (user) => sessionsOf(config, user) as Promise<Array<StoredSessionInfo<Data>>>,
-    revokeAll: async (user, options) => (config.revocations ? revokeUser(config.revocations, user, options) : revokeAll(config, user, options)),
+    revokeAll: async (user, options) => (config.revocations ? config.revocations.revokeUser(user, options) : revokeAll(config, user, options)),
   }
   // Kept beside the object, not on it: the key holds the password, and apps log objects.
   mountable(sessions, config.cookie.name, JSON.stringify(options, sortedByIdentity))

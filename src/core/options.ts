@@ -8,7 +8,8 @@ import { checkTtl, FOURTEEN_DAYS } from './seal.ts'
 import { checkKeys } from './strict.ts'
 import { plainHttpWarning, type PlainHttpWarning } from './dev-warnings.ts'
 import { storeConfig, type SessionStore, type StoreConfig } from './store.ts'
-import { revocationsConfig, type Revocations, type RevocationsOptions } from './revocations.ts'
+import type { Revocations } from './revocations.ts'
+import { bindRevocations, type RevocationsPlan } from './revocations-option.ts'
 
 /** Why a session cookie was refused: the seal's reasons, data a schema rejected, and a stored session that was revoked. */
 export type UnsealErrorReason = 'invalid' | 'expired' | 'unknown-password' | 'invalid-data' | 'revoked'
@@ -71,11 +72,12 @@ export interface SessionOptions<Data = Record<string, unknown>> {
   userId?: (data: Partial<Data>) => string | number | undefined
 
   /**
-   * Keep the data in the cookie and only revocations in a store (README "Sign-out that really signs out"):
-   * destroy(), revoke(id) and revokeAll(user) then hold everywhere within `lag` seconds (default 5),
-   * with no store call on a read; `lag: 0` reads the store on every request. Not with `store`.
+   * `revocable({ store, lag })` from 'iron-fetch-session/revocations': keep the data in the cookie and only
+   * revocations in a store (README "Sign-out that really signs out"). destroy(), revoke(id) and revokeAll(user)
+   * then hold everywhere within `lag` seconds (default 5), with no store call on a read; `lag: 0` reads the
+   * store on every request. Not with `store`.
    */
-  revocations?: RevocationsOptions
+  revocations?: RevocationsPlan
 }
 
 export interface Config {
@@ -167,7 +169,7 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
   }
 
   const store = storeConfig(options)
-  const revocations = revocationsConfig(options, { passwords, ttl, maxLifetime })
+  const revocations = bindRevocations(options, { passwords, ttl, maxLifetime })
 
   return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, plainHttp: plainHttpWarning(cookie.attributes.secure), store, revocations }
 }

@@ -25,8 +25,12 @@ import { fromBase64Url, toHex } from './base64url.ts'
 import type { SecretKeys } from './keys.ts'
 import type { Passwords } from './passwords.ts'
 import { SKEW_SECONDS } from './seal.ts'
-import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, isSessionId, RECORD_PREFIX, revokedTtl, shortId, ttlOption, userOf, type SessionStore, type StoreConfig } from './store.ts'
+import { isSessionId, shortId } from './ids.ts'
+import { BIND, type BindConfig, type RevocationsPlan } from './revocations-option.ts'
+import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, RECORD_PREFIX, revokedTtl, ttlOption, userOf, type SessionStore, type StoreConfig } from './store.ts'
 import { checkKeys } from './strict.ts'
+
+export type { RevocationsPlan }
 
 export interface RevocationsOptions {
   /** Where revocations are kept: an unstorage Storage, or anything with getItem, setItem(key, value, { ttl }), removeItem and getKeys. */
@@ -61,7 +65,7 @@ export const revocationKeys = {
 const bucketOf = (time: number) => Math.floor(time / BUCKET_MS)
 
 /** What a seal's reader knows of it: its id, when it was made, and whose it is. */
-export interface Revocable {
+export interface RevocableSeal {
   rid: string
   createdAt: number
   /** userId of the data, once computed; null: no user. */
@@ -151,7 +155,7 @@ export class Revocations {
    * not-before to check, so a cache hit costs no extra trip through the microtask queue.
    * A store that fails throws SessionStoreError (unless onOutage is 'open').
    */
-  verdict(seal: Revocable, now: number): string | undefined | Promise<string | undefined> {
+  verdict(seal: RevocableSeal, now: number): string | undefined | Promise<string | undefined> {
     const view = this.view
     if (!view) return this.#strictVerdict(seal)
     const loadedAt = view.loadedAt
@@ -161,7 +165,7 @@ export class Revocations {
     return this.#viewVerdict(view, seal)
   }
 
-  #viewVerdict(view: RevocationView, seal: Revocable): string | undefined | Promise<string | undefined> {
+  #viewVerdict(view: RevocationView, seal: RevocableSeal): string | undefined | Promise<string | undefined> {
     // Never loaded, and the load failed with onOutage 'open' (with 'closed' it threw).
     if (view.loadedAt === undefined) return undefined
     if (view.ids.has(seal.rid)) return `session ${shortId(seal.rid)} was revoked`
@@ -177,7 +181,7 @@ export class Revocations {
     return keys instanceof Promise ? keys.then(check) : check(keys)
   }
 
-  async #strictVerdict(seal: Revocable): Promise<string | undefined> {
+  async #strictVerdict(seal: RevocableSeal): Promise<string | undefined> {
     const store = this.#store.store
     const userKeys = this.userId ? await this.#userKeysOf(seal) : undefined
     let found: unknown[]
@@ -199,7 +203,7 @@ export class Revocations {
   }
 
   /** The user's keys under every password, computed once per seal (and only when a not-before may apply). */
-  #userKeysOf(seal: Revocable): string[] | undefined | Promise<string[] | undefined> {
+  #userKeysOf(seal: RevocableSeal): string[] | undefined | Promise<string[] | undefined> {
     if (seal.userKeys) return seal.userKeys
     if (!seal.user) return undefined
     const user = seal.user
@@ -259,6 +263,30 @@ export class Revocations {
     }
   }
 
+  /** The id of a seal that carries none (legacyRid). */
+  legacyRid(seal: string): string {
+    return legacyRid(seal)
+  }
+
+  /** sessions.revoke(id). */
+  async revokeId(id: string): Promise<boolean> {
+    if (!isSessionId(id)) throw new TypeError('iron-fetch-session: revoke(id) takes a session id as session.id gives it: 32 hexadecimal characters.')
+    await this.revoke(id)
+    return true
+  }
+
+  /** sessions.revokeAll(user, { except }): a not-before time for the user. Returns [] (no list to report). */
+  async revokeUser(user: string | number, options: { except?: string | undefined } = {}): Promise<string[]> {
+    if (!this.userId) throw new TypeError('iron-fetch-session: revokeAll(user) needs the userId option, which says whose each session is: userId: (data) => data.user?.id.')
+    if ((typeof user !== 'string' || user === '') && !(typeof user === 'number' && Number.isFinite(user))) {
+      throw new TypeError('iron-fetch-session: revokeAll(user) takes the user id as userId returns it: a non-empty string or a number.')
+    }
+    const except = options.except
+    if (except !== undefined && !isSessionId(except)) throw new TypeError('iron-fetch-session: revokeAll(user, { except }) takes a session id as session.id gives it.')
+    await this.revokeAll(String(user), except)
+    return []
+  }
+
   /** Ends one session id everywhere: the marker, then its log entry. Throws SessionStoreError. */
   async revoke(id: string): Promise<void> {
     const now = Date.now()
@@ -287,7 +315,7 @@ export class Revocations {
   }
 }
 
-function revokedBy(notBefore: { at: number; except: string | undefined }, seal: Revocable): boolean {
+function revokedBy(notBefore: { at: number; except: string | undefined }, seal: RevocableSeal): boolean {
   return seal.createdAt < notBefore.at && seal.rid !== notBefore.except
 }
 
@@ -325,19 +353,14 @@ export function legacyRid(seal: string): string {
   return mac && mac.length >= 16 ? toHex(mac.subarray(0, 16)) : toHex(new TextEncoder().encode(seal.slice(-16).padStart(16, '0')))
 }
 
-/** The revocations option, checked at setup with the fix in each message. */
-export function revocationsConfig(
-  options: { revocations?: unknown; store?: unknown; storeTimeout?: unknown; userId?: unknown },
-  config: { passwords: Passwords; ttl: number; maxLifetime: number | undefined },
-): Revocations | undefined {
-  const given = options.revocations
-  if (given === undefined) return undefined
-  if (options.store !== undefined) {
-    throw new TypeError('iron-fetch-session: store and revocations do not go together: with a store, destroy() and revoke() already end sessions on the server. Keep one of them.')
-  }
-  if (given === null || typeof given !== 'object') throw new TypeError('iron-fetch-session: revocations must be { store, lag? }, with store an unstorage Storage.')
-  checkKeys(given, KNOWN, 'revocations option')
-  const { store, lag = DEFAULT_LAG, onOutage = 'closed', onRefreshError } = given as RevocationsOptions
+/**
+ * The `revocations` option: `revocations: revocable({ store, lag })`. Its own options are checked
+ * here; those it shares with the session (ttl, maxLifetime, storeTimeout, userId) when it is bound.
+ */
+export function revocable(options: RevocationsOptions): RevocationsPlan {
+  if (options === null || typeof options !== 'object') throw new TypeError('iron-fetch-session: revocable() takes { store, lag? }, with store an unstorage Storage.')
+  checkKeys(options, KNOWN, 'revocations option')
+  const { store, lag = DEFAULT_LAG, onOutage = 'closed', onRefreshError } = options
   checkStoreShape(store, 'revocations.store')
   if (typeof lag !== 'number' || !Number.isFinite(lag) || lag < 0 || lag > 3600) {
     throw new TypeError(`iron-fetch-session: revocations.lag must be a number of seconds from 0 (strict: the store is read on every request) to 3600; got ${String(lag)}.`)
@@ -347,34 +370,20 @@ export function revocationsConfig(
   }
   if (onOutage !== 'closed' && onOutage !== 'open') throw new TypeError(`iron-fetch-session: revocations.onOutage must be 'closed' (default: a failing store answers 503) or 'open'; got ${String(onOutage)}.`)
   if (onRefreshError !== undefined && typeof onRefreshError !== 'function') throw new TypeError('iron-fetch-session: revocations.onRefreshError must be a function (error) => void.')
+  const checked = { store, lag, onOutage, onRefreshError }
+  return { [BIND]: (config: BindConfig) => bind(checked, config) }
+}
+
+function bind(options: RevocationsOptions, config: BindConfig): Revocations {
   if (config.ttl === 0 && config.maxLifetime === undefined) {
     throw new TypeError('iron-fetch-session: revocations need seals that end, so a revocation can end too: set a ttl above 0, or maxLifetime.')
   }
-  const timeout = options.storeTimeout ?? DEFAULT_STORE_TIMEOUT
+  const timeout = config.storeTimeout ?? DEFAULT_STORE_TIMEOUT
   if (typeof timeout !== 'number' || !Number.isSafeInteger(timeout) || timeout < 1 || timeout > 2 ** 31 - 1) {
-    throw new TypeError(`iron-fetch-session: storeTimeout must be a whole number of milliseconds, at least 1 (default ${DEFAULT_STORE_TIMEOUT}); got ${String(options.storeTimeout)}.`)
+    throw new TypeError(`iron-fetch-session: storeTimeout must be a whole number of milliseconds, at least 1 (default ${DEFAULT_STORE_TIMEOUT}); got ${String(config.storeTimeout)}.`)
   }
-  if (options.userId !== undefined && typeof options.userId !== 'function') {
+  if (config.userId !== undefined && typeof config.userId !== 'function') {
     throw new TypeError('iron-fetch-session: userId must be a function of the session data, such as (data) => data.user?.id.')
   }
-  return new Revocations({ store: store as SessionStore, lag, onOutage, onRefreshError }, { ...config, timeout, userId: options.userId as StoreConfig['userId'] })
-}
-
-/** sessions.revoke(id) with revocations. */
-export async function revokeId(revocations: Revocations, id: string): Promise<boolean> {
-  if (!isSessionId(id)) throw new TypeError('iron-fetch-session: revoke(id) takes a session id as session.id gives it: 32 hexadecimal characters.')
-  await revocations.revoke(id)
-  return true
-}
-
-/** sessions.revokeAll(user, { except }) with revocations: a not-before time for the user. */
-export async function revokeUser(revocations: Revocations, user: string | number, options: { except?: string | undefined } = {}): Promise<string[]> {
-  if (!revocations.userId) throw new TypeError('iron-fetch-session: revokeAll(user) needs the userId option, which says whose each session is: userId: (data) => data.user?.id.')
-  if ((typeof user !== 'string' || user === '') && !(typeof user === 'number' && Number.isFinite(user))) {
-    throw new TypeError('iron-fetch-session: revokeAll(user) takes the user id as userId returns it: a non-empty string or a number.')
-  }
-  const except = options.except
-  if (except !== undefined && !isSessionId(except)) throw new TypeError('iron-fetch-session: revokeAll(user, { except }) takes a session id as session.id gives it.')
-  await revocations.revokeAll(String(user), except)
-  return []
+  return new Revocations(options, { passwords: config.passwords, ttl: config.ttl, maxLifetime: config.maxLifetime, timeout, userId: config.userId as StoreConfig['userId'] })
 }

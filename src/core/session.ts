@@ -19,7 +19,7 @@ import { SessionStoreError, isSessionId, newSessionId } from './store.ts'
 import { newStoredState, readStored, type StoredState } from './stored-session.ts'
 import { isToken, RESERVED_KEY } from './tokens.ts'
 import { insecureHost } from './dev-warnings.ts'
-import { legacyRid, type Revocable } from './revocations.ts'
+import type { RevocableSeal } from './revocations.ts'
 
 export { RESERVED_KEY }
 
@@ -174,7 +174,7 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
     checkExpiry(config, entry, now, cache, seal)
     if (config.revocations) {
       // Synchronous from a fresh lagged view: a cache hit then takes no extra trip through the microtask queue.
-      let why = config.revocations.verdict(entry as Revocable, now)
+      let why = config.revocations.verdict(entry as RevocableSeal, now)
       if (why instanceof Promise) why = await why
       if (why !== undefined) throw new RefusedError('revoked', why)
     }
@@ -265,7 +265,7 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
   if (meta?.id !== undefined) entry.id = meta.id
   if (config.revocations) {
     // A seal from before revocations (or iron-session's) has no id: one from its MAC, the same on every replay.
-    entry.rid = meta?.rid ?? legacyRid(seal)
+    entry.rid = meta?.rid ?? config.revocations.legacyRid(seal)
     entry.user = config.revocations.userId ? config.revocations.userOf(pristine) : null
   }
   return entry

@@ -16,6 +16,7 @@
  */
 import { toHex } from './base64url.ts'
 import { SKEW_SECONDS } from './seal.ts'
+import { shortId } from './ids.ts'
 
 /** What a store must offer: an unstorage `Storage` has all of it. Methods may return values or promises. */
 export interface SessionStore {
@@ -35,9 +36,6 @@ export interface StoreConfig {
 }
 
 export const DEFAULT_STORE_TIMEOUT = 5000
-/** Bytes of randomness in a session id: 128 bits (OWASP asks for at least 64), from crypto.getRandomValues. */
-const ID_BYTES = 16
-const ID = /^[0-9a-f]{32}$/
 export const RECORD_PREFIX = 'ifs1:'
 /** Some drivers refuse shorter ttls (Workers KV: 60 s). Records carry their own expiry, checked on read. */
 const MIN_STORE_TTL = 60
@@ -95,15 +93,7 @@ export function checkStoreShape(store: unknown, option: string): void {
   }
 }
 
-/** A new session id: 128 random bits, as 32 lowercase hex characters (safe in any key, any file system). */
-export function newSessionId(): string {
-  return toHex(crypto.getRandomValues(new Uint8Array(ID_BYTES)))
-}
-
-export const isSessionId = (id: unknown): id is string => typeof id === 'string' && ID.test(id)
-
-/** An id in messages and logs: enough to tell two apart, not enough to act on. */
-export const shortId = (id: string) => `${id.slice(0, 8)}…`
+export { isSessionId, newSessionId, shortId } from './ids.ts'
 
 /**
  * Runs store calls with a deadline. Any throw, rejection or timeout becomes a

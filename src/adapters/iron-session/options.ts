@@ -7,7 +7,7 @@ import type { SetCookie } from 'cookie'
 import { cookieMaxAge } from '../../core/cookies.ts'
 import { cachedPasswords, type Passwords } from '../../core/passwords.ts'
 import { FOURTEEN_DAYS } from '../../core/seal.ts'
-import type { RevocationsOptions } from '../../core/revocations.ts'
+import type { RevocationsPlan } from '../../core/revocations-option.ts'
 
 export type PasswordsMap = Record<string, string>
 export type Password = PasswordsMap | string
@@ -29,11 +29,11 @@ export interface Extras {
   /** Writing the cookie also sets `Cache-Control: private` where the jar can (Node and web responses). */
   privateCache?: boolean
   /**
-   * Sign-out that really signs out (README "Sign-out that really signs out"): the seal carries an id,
+   * `revocable({ store, lag })` from 'iron-fetch-session/revocations' (README "Sign-out that really signs out"): the seal carries an id,
    * `await session.destroy()` revokes it in this store, and a replayed copy reads as empty ('revoked').
    * Define the options once (a module-scope object): each revocations object keeps one view.
    */
-  revocations?: RevocationsOptions
+  revocations?: RevocationsPlan
   /** With revocations: whose the session is, for createSessions().revokeAll(user) on the same store and password. */
   userId?: (data: Record<string, unknown>) => string | number | undefined
 }
