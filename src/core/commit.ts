@@ -133,8 +133,9 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
     if (state.insecureHost && config.plainHttp && !config.plainHttp.warned) warnPlainHttp(config.plainHttp, state.insecureHost, config.cookie.name)
   }
   // The seal goes in the header only to a client that sent the header: a browser's scripts could read it
-  // there, defeating HttpOnly. A new session is offered both ways only when the app opted in.
-  if (config.header && (state.transport === 'header' || (state.transport === undefined && config.header.firstContact))) {
+  // there, defeating HttpOnly. A new session is offered both ways only when the app opted in, and only to a
+  // client that sent no cookie at all: any cookie, even a refused one, means a browser.
+  if (config.header && (state.transport === 'header' || (state.transport === undefined && config.header.firstContact && !state.cookies))) {
     headers.push([config.header.response, value])
   }
   const entry: CacheEntry = {

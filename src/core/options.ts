@@ -68,6 +68,17 @@ export interface SessionOptions<Data = Record<string, unknown>> {
   store?: SessionStore
   /** Milliseconds a store operation may take before it fails with SessionStoreError. Default 5000. */
   storeTimeout?: number
+  /**
+   * With a store: the largest record stored, in bytes of UTF-8 (default 256 KiB). A larger session fails at
+   * commit with SessionTooLargeError, before anything is written; a larger record found in the store is refused unread.
+   */
+  maxStoredBytes?: number
+  /**
+   * With a store: what to do with a cookie-only seal (sealed before the store was added, or by iron-session).
+   * 'migrate' (default): read it, and move its data into the store under an id taken from the seal, so every
+   * replay of it is the same session and ends with it. 'refuse': read it as invalid, once migration is over.
+   */
+  legacySeals?: 'migrate' | 'refuse'
   /** Whose a stored session is, from its data, for sessions.sessionsOf(user) and revokeAll(user). Needs store.getKeys. */
   userId?: (data: Partial<Data>) => string | number | undefined
 
@@ -99,7 +110,7 @@ export interface Config {
 }
 
 /** Every option createSessions knows: any other key is a mistake, refused at setup. */
-const KNOWN_OPTIONS = ['password', 'cookieName', 'ttl', 'rolling', 'maxLifetime', 'cookieOptions', 'persistentCookie', 'chunk', 'schema', 'header', 'cache', 'onUnsealError', 'store', 'storeTimeout', 'userId', 'revocations'] as const
+const KNOWN_OPTIONS = ['password', 'cookieName', 'ttl', 'rolling', 'maxLifetime', 'cookieOptions', 'persistentCookie', 'chunk', 'schema', 'header', 'cache', 'onUnsealError', 'store', 'storeTimeout', 'userId', 'maxStoredBytes', 'legacySeals', 'revocations'] as const
 
 export const DEFAULT_CACHE_SIZE = 4096
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/

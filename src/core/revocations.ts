@@ -21,11 +21,11 @@
  * a key listing confirms no guessed email; it is written under the sealing
  * password and checked under every password, so a rotation loses nothing.
  */
-import { fromBase64Url, toHex } from './base64url.ts'
+import { toHex } from './base64url.ts'
 import type { SecretKeys } from './keys.ts'
 import type { Passwords } from './passwords.ts'
 import { SKEW_SECONDS } from './seal.ts'
-import { isSessionId, shortId } from './ids.ts'
+import { idFromSeal, isSessionId, shortId } from './ids.ts'
 import { BIND, type BindConfig, type RevocationsPlan } from './revocations-option.ts'
 import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, RECORD_PREFIX, revokedTtl, ttlOption, userOf, type SessionStore, type StoreConfig } from './store.ts'
 import { checkKeys } from './strict.ts'
@@ -122,7 +122,7 @@ export class RevocationView {
 }
 
 export class Revocations {
-  readonly #store: StoreConfig
+  readonly #store: Pick<StoreConfig, 'store' | 'timeout' | 'userId'>
   readonly #passwords: Passwords
   readonly lag: number
   readonly open: boolean
@@ -265,7 +265,7 @@ export class Revocations {
 
   /** The id of a seal that carries none (legacyRid). */
   legacyRid(seal: string): string {
-    return legacyRid(seal)
+    return idFromSeal(seal)
   }
 
   /** sessions.revoke(id). */
@@ -341,16 +341,6 @@ function bucketRange(from: number, to: number): number[] {
 async function userKey(secret: SecretKeys, user: string): Promise<string> {
   const key = secret.derive('mac', USER_KEY_SALT)
   return toHex(await secret.backend.sign(key, user))
-}
-
-/**
- * The id of a seal that carries none (written before revocations were on, or by iron-session):
- * taken from its MAC, so every replay of that seal has the same id and dies with it.
- */
-export function legacyRid(seal: string): string {
-  const parts = seal.split('~')[0]!.split('*')
-  const mac = fromBase64Url(parts[parts.length - 1] ?? '')
-  return mac && mac.length >= 16 ? toHex(mac.subarray(0, 16)) : toHex(new TextEncoder().encode(seal.slice(-16).padStart(16, '0')))
 }
 
 /**

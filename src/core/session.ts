@@ -63,6 +63,8 @@ export interface ReadState {
   transport: 'cookie' | 'header' | undefined
   /** This session's cookies on the request, to expire when stale. */
   present: string[]
+  /** The request carried a Cookie header: a browser, which never gets the seal in a header its scripts could read. */
+  cookies: boolean
   /** The data as read (pristine JSON, shared with the cache: never changed): the baseline for change detection. */
   base: Record<string, unknown>
   /** session.data, a copy of base made when the app first touches it; untouched, nothing changed. */
@@ -159,10 +161,10 @@ export function readSession(config: Config, cache: UnsealCache | undefined, requ
 async function readRequest(config: Config, cache: UnsealCache | undefined, request: Request): Promise<Session & { [STATE]: ReadState }> {
   const now = Date.now()
   const { seal, transport, present, oversized } = findSeal(config, request)
-  if (oversized) return refuse(config, undefined, [], new RefusedError('invalid', 'the Cookie header is over 64 KiB and was not read'))
+  if (oversized) return refuse(config, undefined, [], new RefusedError('invalid', 'the Cookie header is over 64 KiB and was not read'), request)
   if (seal === undefined) {
     // Chunks without their first part are debris of an older session: refuse, so commit clears them.
-    return present.length > 0 ? refuse(config, undefined, present, new RefusedError('invalid', 'session cookie chunks without chunk 0')) : createSession(newState(config, now, transport, present))
+    return present.length > 0 ? refuse(config, undefined, present, new RefusedError('invalid', 'session cookie chunks without chunk 0'), request) : createSession(newState(config, now, transport, present, request))
   }
   try {
     let entry = cachedEntry(cache, seal)
@@ -178,7 +180,7 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
       if (why instanceof Promise) why = await why
       if (why !== undefined) throw new RefusedError('revoked', why)
     }
-    const state = newState(config, now, transport, present)
+    const state = newState(config, now, transport, present, request)
     state.base = entry.data
     state.hit = hit
     if (entry.flashJson !== undefined) state.flashIn = JSON.parse(entry.flashJson) as FlashValues
@@ -186,13 +188,13 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
     state.sealedAt = entry.sealedAt
     state.passwordId = entry.passwordId
     if (state.revocable) Object.assign(state, { rid: entry.rid, readRid: entry.rid, user: entry.user })
-    if (entry.id !== undefined || config.store) await readFromStore(config, state, entry.id, now)
+    if (entry.id !== undefined || config.store) await readFromStore(config, state, entry.id, now, seal)
     return createSession(state, entry.expiresAt)
   } catch (error) {
     // A store that fails is an error for the app to answer (503), never an empty session that a write would save over the data.
     if (error instanceof SessionStoreError) throw error
     const refused = error instanceof UnsealError || error instanceof RefusedError ? error : new RefusedError('invalid', String(error))
-    return refuse(config, transport, transport === 'cookie' ? present : [], refused)
+    return refuse(config, transport, transport === 'cookie' ? present : [], refused, request)
   }
 }
 
@@ -231,8 +233,8 @@ function findSeal(config: Config, request: Request): { seal: string | undefined;
 }
 
 /** With a store: the data and flash come from the record the seal names, or the session is refused. */
-async function readFromStore(config: Config, state: ReadState, id: string | undefined, now: number): Promise<void> {
-  const found = await readStored(config, state.stored, id, now)
+async function readFromStore(config: Config, state: ReadState, id: string | undefined, now: number, seal: string): Promise<void> {
+  const found = await readStored(config, state.stored, id, now, seal)
   if (found === undefined) return
   if ('reason' in found) throw new RefusedError(found.reason, found.message)
   // A fresh JSON.parse per request: the data is never shared, so no copy is needed to hand it out.
@@ -255,6 +257,12 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
   if (meta?.created === undefined && sealedFromTtl === undefined && config.maxLifetime !== undefined) {
     // A ttl-0 seal from iron-session or sealData says neither when it was made nor when it ends.
     throw new RefusedError('expired', 'the seal has no expiry and no creation time, so maxLifetime cannot be enforced')
+  }
+  if (config.maxLifetime !== undefined && expiresAt !== undefined) {
+    // A seal that would outlive what the options allow (sealed elsewhere, with a longer ttl) is refused: otherwise
+    // a creation time taken from its expiry would lie in the future, and maxLifetime would never bite.
+    const allowed = (config.ttl > 0 ? config.ttl : config.maxLifetime) + SKEW_SECONDS
+    if (expiresAt - now > allowed * 1000) throw new RefusedError('expired', `the seal expires at ${new Date(expiresAt).toISOString()}, later than ttl (or, with ttl 0, maxLifetime) allows`)
   }
   const createdAt = meta?.created ?? sealedFromTtl ?? now
   const sealedAt = meta?.sealed ?? sealedFromTtl ?? createdAt
@@ -327,16 +335,18 @@ export async function validate(schema: StandardSchemaV1, value: unknown, when: '
   throw new TypeError(`iron-fetch-session: the session data does not match the schema, so it was not saved: ${issues}.`)
 }
 
-function refuse(config: Config, transport: ReadState['transport'], present: string[], error: UnsealError | RefusedError): Session & { [STATE]: ReadState } {
+function refuse(config: Config, transport: ReadState['transport'], present: string[], error: UnsealError | RefusedError, request: Request): Session & { [STATE]: ReadState } {
   config.onUnsealError?.(error.reason, error)
   // A refused header seal is answered in the header (empty, after the refusal), never with a cookie.
-  return createSession({ ...newState(config, Date.now(), transport === 'header' ? 'header' : undefined, present), refused: error.reason })
+  return createSession({ ...newState(config, Date.now(), transport === 'header' ? 'header' : undefined, present, request), refused: error.reason })
 }
 
-function newState(config: Config, now: number, transport: ReadState['transport'], present: string[]): ReadState {
+function newState(config: Config, now: number, transport: ReadState['transport'], present: string[], request: Request): ReadState {
   return {
     transport,
     present,
+    // Looked at only with header.firstContact, where it decides; otherwise not worth the header lookup.
+    cookies: config.header?.firstContact === true && request.headers.has('cookie'),
     base: EMPTY,
     data: undefined,
     hit: undefined,

@@ -33,9 +33,15 @@ export interface StoreConfig {
   /** Milliseconds a store operation may take. */
   timeout: number
   userId: ((data: Record<string, unknown>) => unknown) | undefined
+  /** The largest record, in bytes of UTF-8. */
+  maxBytes: number
+  /** Cookie-only seals: moved into the store, or refused. */
+  legacySeals: 'migrate' | 'refuse'
 }
 
 export const DEFAULT_STORE_TIMEOUT = 5000
+/** A session record's default size limit: far above what a session should hold, far below what hurts to parse on every request. */
+export const DEFAULT_MAX_STORED_BYTES = 256 * 1024
 export const RECORD_PREFIX = 'ifs1:'
 /** Some drivers refuse shorter ttls (Workers KV: 60 s). Records carry their own expiry, checked on read. */
 const MIN_STORE_TTL = 60
@@ -62,8 +68,12 @@ export class SessionStoreError extends Error {
 }
 
 /** The store options from the session options: all checked here, at setup, with the fix in the message. */
-export function storeConfig(options: { store?: unknown; storeTimeout?: unknown; userId?: unknown; revocations?: unknown }): StoreConfig | undefined {
-  const { store, storeTimeout, userId } = options
+export function storeConfig(options: { store?: unknown; storeTimeout?: unknown; userId?: unknown; maxStoredBytes?: unknown; legacySeals?: unknown; revocations?: unknown }): StoreConfig | undefined {
+  const { store, storeTimeout, userId, maxStoredBytes, legacySeals } = options
+  if (store === undefined) {
+    if (maxStoredBytes !== undefined) throw new TypeError('iron-fetch-session: maxStoredBytes needs a store; add store, or drop maxStoredBytes (a cookie is limited by chunk).')
+    if (legacySeals !== undefined) throw new TypeError('iron-fetch-session: legacySeals needs a store: it says what a store does with cookie-only seals. Add store, or drop legacySeals.')
+  }
   // With revocations, storeTimeout and userId are theirs (revocations.ts checks them).
   if (store === undefined && options.revocations !== undefined) return undefined
   if (store === undefined) {
@@ -82,7 +92,13 @@ export function storeConfig(options: { store?: unknown; storeTimeout?: unknown; 
   if (userId !== undefined && typeof (store as SessionStore).getKeys !== 'function') {
     throw new TypeError('iron-fetch-session: userId needs a store with getKeys, to list a user\'s sessions (an unstorage Storage has it).')
   }
-  return { store: store as SessionStore, timeout, userId: userId as StoreConfig['userId'] }
+  const maxBytes = maxStoredBytes ?? DEFAULT_MAX_STORED_BYTES
+  if (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes < 1024) {
+    throw new TypeError(`iron-fetch-session: maxStoredBytes must be a whole number of bytes, at least 1024 (default ${DEFAULT_MAX_STORED_BYTES}); got ${String(maxStoredBytes)}.`)
+  }
+  const legacy = legacySeals ?? 'migrate'
+  if (legacy !== 'migrate' && legacy !== 'refuse') throw new TypeError(`iron-fetch-session: legacySeals must be 'migrate' (default) or 'refuse'; got ${String(legacySeals)}.`)
+  return { store: store as SessionStore, timeout, userId: userId as StoreConfig['userId'], maxBytes, legacySeals: legacy }
 }
 
 /** Throws unless `store` has the methods every store needs; `option` names it in the message. */
@@ -100,7 +116,7 @@ export { isSessionId, newSessionId, shortId } from './ids.ts'
  * SessionStoreError naming what was being done; a call that timed out may
  * still land later, which the README's outage notes cover.
  */
-export async function guarded<T>(config: StoreConfig, operation: SessionStoreError['operation'], what: string, run: () => Promise<T>): Promise<T> {
+export async function guarded<T>(config: Pick<StoreConfig, 'timeout'>, operation: SessionStoreError['operation'], what: string, run: () => Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new SessionStoreError(operation, `the session store did not answer within ${config.timeout} ms while ${what}. The session is unknown, not empty: answer 503 and let the client retry.`)), config.timeout)
@@ -193,7 +209,7 @@ export async function userHash(user: string): Promise<string> {
 }
 
 /** The user a record belongs to, from the userId option: a non-empty string (numbers are written as strings), or undefined. */
-export function userOf(config: StoreConfig, data: Record<string, unknown>): string | undefined {
+export function userOf(config: Pick<StoreConfig, 'userId'>, data: Record<string, unknown>): string | undefined {
   if (!config.userId) return undefined
   const user = config.userId(data)
   if (user === undefined || user === null || user === '') return undefined

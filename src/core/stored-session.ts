@@ -9,6 +9,8 @@
  */
 import type { Config, UnsealErrorReason } from './options.ts'
 import { SKEW_SECONDS } from './seal.ts'
+import { SessionTooLargeError } from './cookies.ts'
+import { idFromSeal } from './ids.ts'
 import { call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, indexSession, isSessionId, keys, loadRecord, newSessionId, shortId, storeTtl, ttlOption, unindexSession, userOf, type StoreConfig, type StoredRecord } from './store.ts'
 
 /** Per request, with a store: which id was read and which one commit writes. */
@@ -24,6 +26,8 @@ export interface StoredState {
   endRead: boolean
   /** A cookie-only seal (from before the store was added) read under a store: commit moves its data in. */
   migrate: boolean
+  /** The id that seal moves to (taken from the seal): ended if the session ends or moves on before it is written. */
+  moved?: string | undefined
 }
 
 export function newStoredState(): StoredState {
@@ -36,16 +40,33 @@ export interface Refusal {
 }
 
 /** What read() needs from a store-backed seal: the record's data and flash, or why the session is refused. Throws SessionStoreError. */
-export async function readStored(config: Config, stored: StoredState | undefined, id: string | undefined, now: number): Promise<{ data: Record<string, unknown>; flash: Record<string, unknown> | undefined } | Refusal | undefined> {
+export async function readStored(config: Config, stored: StoredState | undefined, id: string | undefined, now: number, seal: string): Promise<{ data: Record<string, unknown>; flash: Record<string, unknown> | undefined } | Refusal | undefined> {
   if (!config.store || !stored) return { reason: 'invalid', message: 'the seal names a stored session, and no store is configured' }
   if (id === undefined) {
-    // A cookie-only seal: its data is read as usual, and the next commit moves it into the store.
-    stored.migrate = true
-    return undefined
+    if (config.store.legacySeals === 'refuse') return { reason: 'invalid', message: "a cookie-only seal, and this store no longer accepts them (legacySeals: 'refuse')" }
+    // A cookie-only seal moves into the store under an id taken from the seal itself, so every replay of
+    // it is one session: once moved, a replay reads the record (or its revocation), never the cookie's copy.
+    const moved = idFromSeal(seal)
+    const { value, revoked } = await loadRecord(config.store, moved)
+    if (revoked) return { reason: 'revoked', message: `session ${shortId(moved)} (moved from a cookie-only seal) was revoked` }
+    if (value === undefined) {
+      Object.assign(stored, { id: moved, migrate: true, moved })
+      return undefined
+    }
+    return fromRecord(config, stored, moved, value, now)
   }
   const { value, revoked } = await loadRecord(config.store, id)
   if (revoked) return { reason: 'revoked', message: `session ${shortId(id)} was revoked` }
   if (value === undefined) return { reason: 'expired', message: `session ${shortId(id)} is not in the store: it expired, or the store lost it` }
+  return fromRecord(config, stored, id, value, now)
+}
+
+/** A record read: its data and flash, or why it is refused. */
+function fromRecord(config: Config, stored: StoredState, id: string, value: unknown, now: number): { data: Record<string, unknown>; flash: Record<string, unknown> | undefined } | Refusal {
+  // Not even parsed when over the limit: a 20 MB record would cost every request that reads it.
+  if (typeof value === 'string' && value.length > (config.store as StoreConfig).maxBytes) {
+    return { reason: 'invalid', message: `session ${shortId(id)} is over maxStoredBytes (${(config.store as StoreConfig).maxBytes}) in the store, and was not read` }
+  }
   const record = decodeRecord(value)
   if (typeof record === 'string') return { reason: 'invalid', message: `session ${shortId(id)}: ${record}` }
   const refusal = expired(config, record, now)
@@ -80,10 +101,17 @@ export interface StoredWrite {
  */
 export async function saveStored(config: Config, stored: StoredState, write: StoredWrite): Promise<string> {
   const store = config.store as StoreConfig
-  const id = (stored.id ??= newSessionId())
   const { now, ttl } = write
+  checkRecordSize(store, write)
   const expires = ttl > 0 ? now + ttl * 1000 : undefined
+  let id = (stored.id ??= newSessionId())
   const user = userOf(store, write.data)
+  if (id === stored.readId && user !== stored.user) {
+    // Another user on the same id (a sign-in without regenerateId): a new id, the old one ended, so an id
+    // planted before the sign-in (session fixation) is worth nothing.
+    id = stored.id = newSessionId()
+    stored.endRead = true
+  }
   const sameId = id === stored.readId
   let indexed = sameId && user === stored.user ? stored.indexed : undefined
   if (user !== undefined && (!sameId || user !== stored.user || indexEndsFirst(stored.indexed, expires))) {
@@ -97,17 +125,33 @@ export async function saveStored(config: Config, stored: StoredState, write: Sto
     ...(user !== undefined && indexed !== undefined && { indexed }),
     ...(write.flash !== undefined && { flash: write.flash }),
   }
-  await guarded(store, 'write', `writing session ${shortId(id)}`, () => call(() => store.store.setItem(keys.record(id), encodeRecord(record, write.dataJson), ttlOption(storeTtl(ttl)))))
+  const encoded = encodeRecord(record, write.dataJson)
+  await guarded(store, 'write', `writing session ${shortId(id)}`, () => call(() => store.store.setItem(keys.record(id), encoded, ttlOption(storeTtl(ttl)))))
   if (stored.readId !== undefined && !sameId && stored.endRead) await endSession(store, config, stored.readId, stored.user)
+  // A cookie-only seal moving in under a new id (regenerateId): its own id is ended, so its replays die.
+  else if (stored.moved !== undefined && stored.moved !== id) await endSession(store, config, stored.moved, undefined)
   else if (sameId && stored.user !== undefined && stored.user !== user) await unindexSession(store, stored.user, id)
-  Object.assign(stored, { id, readId: id, user, indexed, endRead: false, migrate: false })
+  Object.assign(stored, { id, readId: id, user, indexed, endRead: false, migrate: false, moved: undefined })
   return id
+}
+
+/** Throws SessionTooLargeError, before anything is written, for a record over maxStoredBytes. */
+function checkRecordSize(store: StoreConfig, write: StoredWrite): void {
+  // The data's JSON is most of the record; its UTF-8 bytes are at most three a character, so most writes need no count.
+  const json = write.dataJson
+  const flashJson = write.flash ? JSON.stringify(write.flash) : ''
+  if ((json.length + flashJson.length) * 3 < store.maxBytes - 1024) return
+  const bytes = new TextEncoder().encode(json).length + new TextEncoder().encode(flashJson).length
+  if (bytes > store.maxBytes - 256) {
+    throw new SessionTooLargeError(bytes, store.maxBytes, `the session is ${bytes} bytes of JSON, over maxStoredBytes (${store.maxBytes}) for a stored session, so it was not saved. Store less in the session, or raise maxStoredBytes.`)
+  }
 }
 
 /** Nothing left to keep (destroyed, or emptied): the id read is ended, and the next write starts a new one. */
 export async function endStored(config: Config, stored: StoredState): Promise<void> {
-  if (stored.readId !== undefined) await endSession(config.store as StoreConfig, config, stored.readId, stored.user)
-  Object.assign(stored, { id: undefined, readId: undefined, user: undefined, indexed: undefined, endRead: false, migrate: false })
+  const ended = stored.readId ?? stored.moved
+  if (ended !== undefined) await endSession(config.store as StoreConfig, config, ended, stored.user)
+  Object.assign(stored, { id: undefined, readId: undefined, user: undefined, indexed: undefined, endRead: false, migrate: false, moved: undefined })
 }
 
 /** sessions.revoke(id): that session's cookie then reads as a new session with unsealError 'revoked'. True when it was stored. */

@@ -30,7 +30,14 @@ async function indexedIds(store: StoreConfig, user: string): Promise<string[]> {
   const prefix = keys.userPrefix(await userHash(user))
   const found = await guarded(store, 'list', "listing a user's sessions", () => call(() => store.store.getKeys!(prefix)))
   if (!Array.isArray(found)) throw new TypeError("iron-fetch-session: the store's getKeys did not return an array of keys.")
-  return found.map((key) => String(key).slice(String(key).lastIndexOf(':') + 1)).filter(isSessionId)
+  // Only keys under the prefix asked for count: a store that ignores the prefix must not make one user's revokeAll end everyone's sessions.
+  const ids: string[] = []
+  for (const key of found) {
+    if (typeof key !== 'string' || !key.startsWith(prefix)) continue
+    const id = key.slice(prefix.length)
+    if (isSessionId(id)) ids.push(id)
+  }
+  return ids
 }
 
 /** The user's live sessions, oldest first: revoked, expired and reassigned ones are left out. */

@@ -5,7 +5,7 @@
 import { cachedPasswords, type Passwords } from '../../core/passwords.ts'
 import { NotJsonError } from '../../core/plain-json.ts'
 import { FOURTEEN_DAYS, seal, unseal, UnsealError } from '../../core/seal.ts'
-import { RESERVED_KEY as RESERVED } from '../../core/tokens.ts'
+import { isToken, RESERVED_KEY as RESERVED } from '../../core/tokens.ts'
 import { usageError, type Password, type UnsealErrorReason } from './options.ts'
 
 export interface Opened {
@@ -59,6 +59,10 @@ function withoutReserved(data: unknown): unknown {
 /** Opens a session cookie's seal, or throws an UnsealError. */
 export async function openWith(passwords: Passwords, value: string): Promise<Opened> {
   const opened = await unseal(passwords, withoutMarker(value))
+  // A token made by our sealData (magic link, invitation) under the same password is not a session, here as in the core.
+  if (opened.data !== null && typeof opened.data === 'object' && !Array.isArray(opened.data) && isToken(opened.data as Record<string, unknown>)) {
+    throw new UnsealError('invalid', 'the seal is a sealData token, not a session')
+  }
   const meta = opened.data !== null && typeof opened.data === 'object' ? (opened.data as Record<string, unknown>)[RESERVED] : undefined
   const data = withoutReserved(opened.data) ?? {}
   if (typeof data !== 'object' || Array.isArray(data)) {
