@@ -10,8 +10,12 @@ import { build } from 'esbuild'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const EXTERNAL = ['hono', 'hono/*', '@remix-run/*']
 
-/** Gzipped bytes the cookie-only Hono mount (`ironSession` from `iron-fetch-session/hono`) may weigh. */
-export const COOKIE_ONLY_BUDGET = 17_000
+/**
+ * Gzipped bytes the cookie-only Hono mount (`ironSession` from `iron-fetch-session/hono`) may weigh.
+ * 17,000 → 18,000 with the store hardening of round three (maxStoredBytes, legacySeals, id rotation): the
+ * store's code still comes with every mount, until it moves out of the core as revocations did.
+ */
+export const COOKIE_ONLY_BUDGET = 18_000
 /** Where the issue wants it: at most 8 KB gzipped. Reported beside the budget, not yet met. */
 export const COOKIE_ONLY_TARGET = 8 * 1024
 
