@@ -37,6 +37,8 @@ describe('strict options', () => {
     [{ password, cookieOptions: { maxAge: undefined } }, 'or persistentCookie: false for a cookie that ends when the browser closes'],
     [{ password, cookieOptions: { expires: new Date(Date.now() + 1000) } }, 'cookieOptions.expires is not an option here'],
     [{ password, persistentCookie: 'no' }, 'persistentCookie must be true or false'],
+    [{ password, maxAge: 3600 }, 'unknown option "maxAge". A session\'s lifetime is ttl (seconds, default 14 days)'],
+    [{ password, expires: new Date() }, 'unknown option "expires". A session\'s lifetime is ttl'],
   ])('%o fails at setup with a message naming the fix', (options, message) => {
     expect(() => createSessions(loose(options))).toThrow(message)
   })

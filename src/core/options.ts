@@ -121,6 +121,14 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('iron-fetch-session: options are missing. Pass at least { password }.')
   }
+  for (const lifetime of ['maxAge', 'expires'] as const) {
+    // iron-session and express-session users reach for these: the seal's lifetime is ttl.
+    if (lifetime in options) {
+      throw new TypeError(
+        `iron-fetch-session: unknown option "${lifetime}". A session's lifetime is ttl (seconds, default 14 days), which the cookie's Max-Age follows; rolling for an idle timeout, maxLifetime for an absolute one.`,
+      )
+    }
+  }
   checkKeys(options, KNOWN_OPTIONS, 'option')
   const passwords = normalizePasswords(options.password)
   const persistent = options.persistentCookie ?? true
