@@ -36,3 +36,13 @@ it('every ```ts block in the docs type-checks', async () => {
     await rm(out, { recursive: true, force: true })
   }
 }, 150_000)
+
+it("the quick start's install lines bring every package its server.ts imports and its run line uses", async () => {
+  const readme = await readFile(`${root}README.md`, 'utf8')
+  const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 3))
+  const installed = [...quickStart.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n').filter((line) => line.startsWith('npm install')).flatMap((line) => line.split(/\s+/).slice(2)))
+  const code = quickStart.match(/```ts\n([\s\S]*?)```/)![1]!
+  const imported = [...code.matchAll(/from '((?:@[^/']+\/)?[^/']+)/g)].map((m) => m[1]!)
+  const ran = [...code.matchAll(/npx (\S+)/g)].map((m) => m[1]!)
+  for (const name of [...imported, ...ran]) expect(installed, `${name} is used but not installed`).toContain(name)
+})
