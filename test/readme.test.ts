@@ -46,3 +46,39 @@ it("the quick start's install lines bring every package its server.ts imports an
   const ran = [...code.matchAll(/npx (\S+)/g)].map((m) => m[1]!)
   for (const name of [...imported, ...ran]) expect(installed, `${name} is used but not installed`).toContain(name)
 })
+
+it("the Errors table's first column is what each error prints", async () => {
+  const { createSessions, NotJsonError, SessionStoreError, SessionTooLargeError, UnsealError } = await import('../src/index.js')
+  const { z } = await import('zod')
+  const readme = await readFile(`${root}README.md`, 'utf8')
+  const table = readme.slice(readme.indexOf('## Errors'), readme.indexOf('\n## ', readme.indexOf('## Errors') + 3))
+  const rows = [...table.matchAll(/^\| `([^`]+)`/gm)].map((m) => m[1]!).filter((cell) => cell !== 'error')
+  const pattern = (cell: string) => new RegExp(`^${cell.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ ?…|<option>/g, '.*')}`, 's')
+  const password = 'a-readme-password-of-at-least-32-characters'
+  const url = 'https://app.example/'
+  /** The error a commit of `write` throws. */
+  const committing = async (write: (data: Record<string, unknown>) => void, options = {}) => {
+    const sessions = createSessions({ password, ...options })
+    const session = await sessions.read(new Request(url))
+    write(session as never)
+    return sessions.commit(session, new Response()).then(() => undefined, (error: unknown) => error)
+  }
+  const failing = { getItem: () => Promise.reject(new Error('down')), setItem: () => Promise.reject(new Error('down')), removeItem: () => undefined }
+  const errors = [
+    (() => { try { createSessions({ password: 'short' }) } catch (error) { return error } })(),
+    await committing((s) => (s as { set(k: string, v: unknown): void }).set('x', new Date())),
+    await committing((s) => (s as { set(k: string, v: unknown): void }).set('x', 'x'.repeat(5000))),
+    await committing((s) => (s as { set(k: string, v: unknown): void }).set('count', 'one'), { schema: z.object({ count: z.number().optional() }) }),
+    await committing((s) => { const session = s as unknown as { destroy(): void; set(k: string, v: unknown): void }; session.destroy(); session.set('x', 1) }),
+    await committing((s) => (s as { set(k: string, v: unknown): void }).set('__ifs', 1)),
+    await committing((s) => (s as { set(k: string, v: unknown): void }).set('x', 1), { store: failing }),
+    (() => { try { createSessions({ password, store: {} as never }) } catch (error) { return error } })(),
+  ]
+  expect(errors[1]).toBeInstanceOf(NotJsonError)
+  expect(errors[1]).toBeInstanceOf(TypeError)
+  expect(errors[2]).toBeInstanceOf(SessionTooLargeError)
+  expect(errors[6]).toBeInstanceOf(SessionStoreError)
+  expect(typeof UnsealError).toBe('function')
+  expect(rows).toHaveLength(errors.length)
+  rows.forEach((cell, i) => expect(String(errors[i]), cell).toMatch(pattern(cell)))
+})
