@@ -187,7 +187,7 @@ export class Revocations {
     let found: unknown[]
     try {
       found = await guarded(this.#store, 'read', `checking session ${shortId(seal.rid)} for revocation`, () =>
-        Promise.all([call(() => store.getItem(revocationKeys.id(seal.rid))), ...(userKeys ?? []).map((key) => call(() => store.getItem(revocationKeys.user(key))))]),
+        Promise.all([call(store, 'getItem', revocationKeys.id(seal.rid)), ...(userKeys ?? []).map((key) => call(store, 'getItem', revocationKeys.user(key)))]),
       )
     } catch (error) {
       if (this.open) return undefined
@@ -227,7 +227,7 @@ export class Revocations {
     const since = view.loadedAt
     const run = async () => {
       const prefixes = since === undefined ? [LOG] : bucketRange(since - SKEW_MS, started + SKEW_MS).map(revocationKeys.bucket)
-      const listed = await guarded(this.#store, 'list', 'refreshing the revocation view', () => Promise.all(prefixes.map((prefix) => call(() => this.#store.store.getKeys!(prefix)))))
+      const listed = await guarded(this.#store, 'list', 'refreshing the revocation view', () => Promise.all(prefixes.map((prefix) => call(this.#store.store, 'getKeys', prefix))))
       listed.forEach((keys, i) => this.#absorb(view, prefixes[i] as string, keys))
       view.prune(Date.now())
       view.loadedAt = started
@@ -294,7 +294,7 @@ export class Revocations {
     const store = this.#store.store
     const ttl = ttlOption(this.lifetime + BUCKET_MS / 1000)
     await guarded(this.#store, 'end', `revoking session ${shortId(id)}`, () =>
-      Promise.all([call(() => store.setItem(revocationKeys.id(id), `${RECORD_PREFIX}revoked`, ttl)), call(() => store.setItem(revocationKeys.loggedId(bucket, id), `${RECORD_PREFIX}revoked`, ttl))]),
+      Promise.all([call(store, 'setItem', revocationKeys.id(id), `${RECORD_PREFIX}revoked`, ttl), call(store, 'setItem', revocationKeys.loggedId(bucket, id), `${RECORD_PREFIX}revoked`, ttl)]),
     )
     // This instance refuses it at once.
     this.view?.addId(id, bucket, (bucket + 1) * BUCKET_MS + this.lifetime * 1000)
@@ -309,7 +309,7 @@ export class Revocations {
     const ttl = ttlOption(this.lifetime + BUCKET_MS / 1000)
     const value = `${RECORD_PREFIX}${JSON.stringify(except === undefined ? { at } : { at, except })}`
     await guarded(this.#store, 'end', "revoking a user's sessions", () =>
-      Promise.all([call(() => store.setItem(revocationKeys.user(key), value, ttl)), call(() => store.setItem(revocationKeys.loggedUser(bucket, key, at, except), `${RECORD_PREFIX}revoked`, ttl))]),
+      Promise.all([call(store, 'setItem', revocationKeys.user(key), value, ttl), call(store, 'setItem', revocationKeys.loggedUser(bucket, key, at, except), `${RECORD_PREFIX}revoked`, ttl)]),
     )
     this.view?.addUser(key, at, except, at + this.lifetime * 1000)
   }

@@ -126,7 +126,7 @@ export async function guarded<T>(config: Pick<StoreConfig, 'timeout'>, operation
   } catch (error) {
     if (error instanceof SessionStoreError) throw error
     const reason = error instanceof Error ? error.message : String(error)
-    throw new SessionStoreError(operation, `the session store failed while ${what} (${reason}). The session is unknown, not empty: answer 503 and let the client retry.`, { cause: error })
+    throw new SessionStoreError(operation, `the session store failed while ${what}: ${reason}. The session is unknown, not empty: answer 503 and let the client retry.`, { cause: error instanceof StoreCallError ? error.cause : error })
   } finally {
     clearTimeout(timer)
   }
@@ -135,12 +135,25 @@ export async function guarded<T>(config: Pick<StoreConfig, 'timeout'>, operation
 /**
  * One store call, as a promise. An Error *returned* is thrown: unstorage's fs driver
  * resolves with the error for a failure other than "not found" (EACCES, ENOTDIR), and
- * taking it for a value would read a failing disk as a missing session.
+ * taking it for a value would read a failing disk as a missing session. A failure names
+ * the call and its key (ids shortened), so a log says which one failed.
  */
-export async function call<T>(run: () => T): Promise<Awaited<T>> {
-  const value = await run()
-  if (value instanceof Error) throw value
+export async function call(store: SessionStore, method: 'getItem' | 'setItem' | 'removeItem' | 'getKeys', key: string, ...rest: unknown[]): Promise<unknown> {
+  let value: unknown
+  try {
+    value = await (store[method] as (key: string, ...rest: unknown[]) => unknown).call(store, key, ...rest)
+  } catch (error) {
+    throw new StoreCallError(method, key, error)
+  }
+  if (value instanceof Error) throw new StoreCallError(method, key, value)
   return value
+}
+
+/** A store call that threw, rejected or returned an Error: which call, on which key, and why. */
+class StoreCallError extends Error {
+  constructor(method: string, key: string, cause: unknown) {
+    super(`${method}("${key.replace(/([0-9a-f]{8})[0-9a-f]{24,}/g, '$1…')}") failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+  }
 }
 
 /** A session's record as stored. Times are milliseconds since the epoch. */
@@ -199,7 +212,7 @@ export const ttlOption = (ttl: number | undefined): { ttl?: number } => (ttl ===
 /** The record and whether the id was revoked, read together (one round trip on one connection). */
 export async function loadRecord(config: StoreConfig, id: string): Promise<{ value: unknown; revoked: boolean }> {
   const { store } = config
-  const [value, marker] = await guarded(config, 'read', `reading session ${shortId(id)}`, () => Promise.all([call(() => store.getItem(keys.record(id))), call(() => store.getItem(keys.revoked(id)))]))
+  const [value, marker] = await guarded(config, 'read', `reading session ${shortId(id)}`, () => Promise.all([call(store, 'getItem', keys.record(id)), call(store, 'getItem', keys.revoked(id))]))
   return { value: value ?? undefined, revoked: marker !== null && marker !== undefined }
 }
 
@@ -229,8 +242,8 @@ export async function endSession(config: StoreConfig, lifetime: { ttl: number; m
   const { store } = config
   const hash = user === undefined ? undefined : await userHash(user)
   await guarded(config, 'end', `ending session ${shortId(id)}`, async () => {
-    await call(() => store.setItem(keys.revoked(id), `${RECORD_PREFIX}revoked`, ttlOption(revokedTtl(lifetime.ttl, lifetime.maxLifetime))))
-    await Promise.all([call(() => store.removeItem(keys.record(id))), hash === undefined ? undefined : call(() => store.removeItem(keys.user(hash, id)))])
+    await call(store, 'setItem', keys.revoked(id), `${RECORD_PREFIX}revoked`, ttlOption(revokedTtl(lifetime.ttl, lifetime.maxLifetime)))
+    await Promise.all([call(store, 'removeItem', keys.record(id)), hash === undefined ? undefined : call(store, 'removeItem', keys.user(hash, id))])
   })
 }
 
@@ -244,7 +257,7 @@ export async function endSession(config: StoreConfig, lifetime: { ttl: number; m
 export async function indexSession(config: StoreConfig, user: string, id: string, ttl: number, now: number): Promise<number | undefined> {
   const hash = await userHash(user)
   const seconds = storeTtl(ttl) === undefined ? undefined : 2 * (storeTtl(ttl) as number)
-  await guarded(config, 'write', `indexing session ${shortId(id)} under its user`, () => call(() => config.store.setItem(keys.user(hash, id), `${RECORD_PREFIX}${now}`, ttlOption(seconds))))
+  await guarded(config, 'write', `indexing session ${shortId(id)} under its user`, () => call(config.store, 'setItem', keys.user(hash, id), `${RECORD_PREFIX}${now}`, ttlOption(seconds)))
   return seconds === undefined ? undefined : now + seconds * 1000
 }
 
@@ -256,5 +269,5 @@ export function indexEndsFirst(indexed: number | undefined, expires: number | un
 
 export async function unindexSession(config: StoreConfig, user: string, id: string): Promise<void> {
   const hash = await userHash(user)
-  await guarded(config, 'write', `removing session ${shortId(id)} from its former user's index`, () => call(() => config.store.removeItem(keys.user(hash, id))))
+  await guarded(config, 'write', `removing session ${shortId(id)} from its former user's index`, () => call(config.store, 'removeItem', keys.user(hash, id)))
 }

@@ -126,7 +126,7 @@ export async function saveStored(config: Config, stored: StoredState, write: Sto
     ...(write.flash !== undefined && { flash: write.flash }),
   }
   const encoded = encodeRecord(record, write.dataJson)
-  await guarded(store, 'write', `writing session ${shortId(id)}`, () => call(() => store.store.setItem(keys.record(id), encoded, ttlOption(storeTtl(ttl)))))
+  await guarded(store, 'write', `writing session ${shortId(id)}`, () => call(store.store, 'setItem', keys.record(id), encoded, ttlOption(storeTtl(ttl))))
   if (stored.readId !== undefined && !sameId && stored.endRead) await endSession(store, config, stored.readId, stored.user)
   // A cookie-only seal moving in under a new id (regenerateId): its own id is ended, so its replays die.
   else if (stored.moved !== undefined && stored.moved !== id) await endSession(store, config, stored.moved, undefined)

@@ -28,7 +28,7 @@ export interface StoredSessionInfo<Data = Record<string, unknown>> {
 /** The ids under a user's index prefix, whatever their record says. */
 async function indexedIds(store: StoreConfig, user: string): Promise<string[]> {
   const prefix = keys.userPrefix(await userHash(user))
-  const found = await guarded(store, 'list', "listing a user's sessions", () => call(() => store.store.getKeys!(prefix)))
+  const found = await guarded(store, 'list', "listing a user's sessions", () => call(store.store, 'getKeys', prefix))
   if (!Array.isArray(found)) throw new TypeError("iron-fetch-session: the store's getKeys did not return an array of keys.")
   // Only keys under the prefix asked for count: a store that ignores the prefix must not make one user's revokeAll end everyone's sessions.
   const ids: string[] = []

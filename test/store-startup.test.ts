@@ -1,0 +1,48 @@
+// An app started while Redis is down, set up as the README's Redis section shows: it starts, each
+// read fails fast with a SessionStoreError that names the store call and its key (not ioredis's bare
+// "Connection is closed."), ioredis's reconnect attempts go to the app's error listener, and once
+// Redis is up the same app reads and writes sessions.
+import { createStorage } from 'unstorage'
+import redisDriver from 'unstorage/drivers/redis'
+import { afterAll, expect, it } from 'vitest'
+import { startRedis, type RunningRedis } from '../bench/redis.js'
+import { createSessions, SessionStoreError } from '../src/index.js'
+import { Jar, password } from './helpers.js'
+
+let redis: RunningRedis | undefined
+let dispose: (() => Promise<void>) | undefined
+
+afterAll(async () => {
+  await dispose?.()
+  await redis?.stop()
+})
+
+it('started while Redis is down: 503-worthy errors naming the call, then sessions once Redis is back', async () => {
+  redis = await startRedis()
+  await redis.shutdownSave()
+  const warnings: string[] = []
+  const storage = createStorage({ driver: redisDriver({ url: redis.url, enableOfflineQueue: false, autoResendUnfulfilledCommands: false }) })
+  dispose = () => storage.dispose()
+  const client = storage.getMount('').driver.getInstance!() as { on(event: 'error', listener: (error: Error) => void): void }
+  client.on('error', (error) => void warnings.push(error.message))
+  const sessions = createSessions<{ n?: number }>({ password, store: storage, storeTimeout: 2000 })
+
+  const jar = new Jar()
+  const first = await sessions.read(jar.request())
+  first.set('n', 1)
+  const error = await sessions.commit(first, new Response()).catch((e: unknown) => e)
+  expect(error).toBeInstanceOf(SessionStoreError)
+  expect(String(error)).toMatch(/while writing session [0-9a-f]{8}…: setItem\("ifs:session:[0-9a-f]{8}…"\) failed: /)
+  expect(String(error)).toMatch(/answer 503/)
+
+  await redis.restart()
+  let response: Response | undefined
+  for (let attempt = 0; attempt < 50 && !response; attempt++) {
+    const session = await sessions.read(jar.request())
+    session.set('n', 1)
+    response = await sessions.commit(session, new Response()).catch(() => new Promise<undefined>((resolve) => setTimeout(resolve, 100)))
+  }
+  jar.apply(response!)
+  expect((await sessions.read(jar.request())).data).toEqual({ n: 1 })
+  expect(warnings.length).toBeGreaterThan(0)
+}, 60_000)
