@@ -82,3 +82,17 @@ it("the Errors table's first column is what each error prints", async () => {
   expect(rows).toHaveLength(errors.length)
   rows.forEach((cell, i) => expect(String(errors[i]), cell).toMatch(pattern(cell)))
 })
+
+it('the seal length the README gives for a store is what a store-backed session writes', async () => {
+  const { createSessions } = await import('../src/index.js')
+  const { createStorage } = await import('unstorage')
+  const readme = await readFile(`${root}README.md`, 'utf8')
+  const said = Number(/a seal of (\d+) characters whatever the data's/.exec(readme)![1])
+  const sessions = createSessions({ password: 'a-readme-password-of-at-least-32-characters', store: createStorage() })
+  for (const data of [{ n: 1 }, { notes: 'x'.repeat(100_000) }]) {
+    const session = await sessions.read(new Request('https://app.example/'))
+    Object.assign(session.data, data)
+    const line = (await sessions.commit(session, new Response())).headers.getSetCookie()[0]!
+    expect(line.split(';')[0]!.slice('session='.length)).toHaveLength(said)
+  }
+})

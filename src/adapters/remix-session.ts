@@ -26,7 +26,7 @@ const ORIGIN = 'http://remix-session.invalid/'
 /**
  * The longest seal save() returns. Remix's cookie signs the value (with secrets) and, by default, encodes
  * it in base64, a third longer: 2,900 characters stay within the 4,096 bytes a browser keeps, with room
- * for the cookie's name and attributes. With a store the seal is about 300 characters, whatever the data.
+ * for the cookie's name and attributes. With a store the seal is 372 characters, whatever the data.
  */
 export const MAX_REMIX_SEAL = 2900
 
