@@ -12,10 +12,11 @@ const EXTERNAL = ['hono', 'hono/*', '@remix-run/*']
 
 /**
  * Gzipped bytes the cookie-only Hono mount (`ironSession` from `iron-fetch-session/hono`) may weigh.
- * 17,000 → 18,000 with the store hardening of round three (maxStoredBytes, legacySeals, id rotation): the
- * store's code still comes with every mount, until it moves out of the core as revocations did.
+ * 17,000 → 18,000 with the store hardening of round three (maxStoredBytes, legacySeals, id rotation), then
+ * → 19,500 with the user index that needs no scan (user-index.ts, user-key.ts): the store's code still comes
+ * with every mount, until it moves out of the core as revocations did (issue 21's weight target, 8 KB).
  */
-export const COOKIE_ONLY_BUDGET = 18_000
+export const COOKIE_ONLY_BUDGET = 19_500
 /** Where the issue wants it: at most 8 KB gzipped. Reported beside the budget, not yet met. */
 export const COOKIE_ONLY_TARGET = 8 * 1024
 

@@ -1,6 +1,7 @@
 // Hardening, round three: each case here was a proof of concept against the code before it, and
 // each now holds. Real Requests and Responses on unstorage's memory driver (the store cases are the
 // same on every driver: test/store.test.ts runs the shared behaviour on fs and Redis too).
+import { createHash } from 'node:crypto'
 import * as ironSession9 from 'iron-session-9'
 import { createStorage, type Storage } from 'unstorage'
 import { describe, expect, it, vi, afterEach } from 'vitest'
@@ -167,5 +168,59 @@ describe('maxStoredBytes', () => {
   it('a limit that is not a whole number of bytes from 1024 fails at setup', () => {
     expect(() => createSessions({ password, store: createStorage(), maxStoredBytes: 10 })).toThrow('maxStoredBytes must be a whole number of bytes, at least 1024')
     expect(() => createSessions({ password, maxStoredBytes: 4096 })).toThrow('maxStoredBytes needs a store')
+  })
+})
+
+describe("a user's sessions without a scan of everyone's", () => {
+  const userOf = (data: Partial<Data>) => data.user
+
+  it('sessionsOf and revokeAll never list the store, and work on a store without getKeys', async () => {
+    const storage = createStorage()
+    const noListing = { getItem: storage.getItem.bind(storage), setItem: storage.setItem.bind(storage), removeItem: storage.removeItem.bind(storage) }
+    const sessions = createSessions<Data>({ password, store: noListing, userId: userOf })
+    const devices = [new Jar(), new Jar(), new Jar()]
+    const ids = []
+    for (const jar of devices) ids.push((await visit(sessions, jar, (s) => s.set('user', 'ida'))).session.id)
+    expect((await sessions.sessionsOf('ida')).map((s) => s.id).sort()).toEqual([...ids].sort())
+    expect((await sessions.revokeAll('ida', { except: ids[0] })).sort()).toEqual(ids.slice(1).sort())
+    expect(await Promise.all(devices.map(async (jar) => (await visit(sessions, jar)).session.unsealError))).toEqual([undefined, 'revoked', 'revoked'])
+  })
+
+  it('revokeAll ends a session its list lost, by the not-before time every read checks', async () => {
+    const storage = createStorage()
+    const sessions = createSessions<Data>({ password, store: storage, userId: userOf })
+    const jar = new Jar()
+    await visit(sessions, jar, (s) => s.set('user', 'jo'))
+    for (const key of await storage.getKeys('ifs:users')) await storage.setItem(key, 'ifs1:{}') // the list lost it
+    expect(await sessions.sessionsOf('jo')).toEqual([])
+    await new Promise((resolve) => setTimeout(resolve, 2)) // created strictly before the not-before time
+    expect(await sessions.revokeAll('jo')).toEqual([])
+    expect((await visit(sessions, jar)).session.unsealError).toBe('revoked')
+    // Signing in again afterwards is untouched.
+    const again = new Jar()
+    await visit(sessions, again, (s) => s.set('user', 'jo'))
+    expect((await visit(sessions, again)).session.data.user).toBe('jo')
+  })
+
+  it('sessions filed the way before (a SHA-256 key per session, no user key in the seal) move over at their next request; revokeAll ends them before that', async () => {
+    const storage = createStorage()
+    const sessions = createSessions<Data>({ password, store: storage, userId: userOf })
+    const sha = createHash('sha256').update('kim').digest('hex')
+    const old = async (id: string) => {
+      const now = Date.now() - 1000
+      await storage.setItem(`ifs:session:${id}`, `ifs1:${JSON.stringify({ created: now, sealed: now, expires: now + 3600_000, user: 'kim', indexed: now + 7200_000, data: { user: 'kim' } })}`)
+      await storage.setItem(`ifs:user:${sha}:${id}`, `ifs1:${now}`)
+      return new Jar(`session=${await ironSession9.sealData({ __ifs: { created: now, sealed: now, id } }, { password, ttl: 3600 })}`)
+    }
+    const [a, b] = [await old('a'.repeat(32)), await old('b'.repeat(32))]
+    // a is used once: it moves to the new layout (re-sealed with the user's key, filed on kim's list, its old key gone).
+    const moved = await visit(sessions, a)
+    expect(moved.response.headers.getSetCookie()).toHaveLength(1)
+    expect(await storage.hasItem(`ifs:user:${sha}:${'a'.repeat(32)}`)).toBe(false)
+    expect((await sessions.sessionsOf('kim')).map((s) => s.id)).toEqual(['a'.repeat(32)])
+    // b never came back: not listed, yet revokeAll ends it (its record names its user, and the read checks kim's not-before).
+    await sessions.revokeAll('kim')
+    expect((await visit(sessions, b)).session.unsealError).toBe('revoked')
+    expect((await visit(sessions, a)).session.unsealError).toBe('revoked')
   })
 })

@@ -53,8 +53,8 @@ function stateOf(session: Session): ReadState {
 }
 
 /** What the seal holds, as JSON: the data and its bookkeeping; with a store, only the id. */
-function payloadJson(session: Session, data: unknown, dataJson: string, meta: { created: number; sealed: number; rid?: string }, id: string | undefined): string {
-  if (id !== undefined) return stringifyJson({ [RESERVED_KEY]: { created: meta.created, sealed: meta.sealed, id } })
+function payloadJson(session: Session, data: unknown, dataJson: string, meta: { created: number; sealed: number; rid?: string }, id: string | undefined, userKey: string | undefined): string {
+  if (id !== undefined) return stringifyJson({ [RESERVED_KEY]: userKey === undefined ? { created: meta.created, sealed: meta.sealed, id } : { created: meta.created, sealed: meta.sealed, id, u: userKey } })
   // dataJson is session.data's JSON; a schema's output is other data, stringified on its own.
   if (data === session.data && dataJson.startsWith('{')) return withBookkeeping(dataJson, meta)
   return stringifyJson({ ...(data as object), [RESERVED_KEY]: meta })
@@ -83,7 +83,7 @@ function nothingToWrite(config: Config, state: ReadState, now: number): boolean 
   const touchDue = config.touchAfter !== undefined && state.sealedAt !== undefined && now - state.sealedAt >= config.touchAfter * 1000
   const rotate = state.passwordId !== undefined && state.passwordId !== config.passwords.sealId
   const destroyPending = state.destroyed && !state.settled
-  return unchanged && !flashChanged && !touchDue && !rotate && !destroyPending && state.refused === undefined && !state.regenerate && !state.stored?.migrate
+  return unchanged && !flashChanged && !touchDue && !rotate && !destroyPending && state.refused === undefined && !state.regenerate && !state.stored?.migrate && !state.stored?.upgrade
 }
 
 async function sessionHeaders(config: Config, cache: UnsealCache | undefined, session: Session, state: ReadState, now: number): Promise<SessionHeaders> {
@@ -120,8 +120,9 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const meta = hasFlash ? { created, sealed: now, flash, ...(rid !== undefined && { rid }) } : rid !== undefined ? { created, sealed: now, rid } : { created, sealed: now }
   // With a store the data goes there, before any header is built, and the seal carries only its id.
   const storedJson = stored && (data === session.data ? dataJson : JSON.stringify(data))
-  const id = stored && (await saveStored(config, stored, { dataJson: storedJson as string, data: data as Record<string, unknown>, flash: hasFlash ? flash : undefined, created, now, ttl }))
-  const value = await sealJson(config.passwords, payloadJson(session, data, dataJson, meta, id), ttl, now)
+  const saved = stored && (await saveStored(config, stored, { dataJson: storedJson as string, data: data as Record<string, unknown>, flash: hasFlash ? flash : undefined, created, now, ttl }))
+  const id = saved?.id
+  const value = await sealJson(config.passwords, payloadJson(session, data, dataJson, meta, id, saved?.userKey), ttl, now)
   // What the client will hold, as pristine JSON: the baseline of this session's next commit, and the cache's.
   const base = JSON.parse(dataJson) as Record<string, unknown>
   const headers: SessionHeaders = []
@@ -148,6 +149,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
     expiresAt: ttl > 0 ? now + ttl * 1000 : undefined,
   }
   if (id !== undefined) entry.id = id
+  if (saved?.userKey !== undefined) entry.userKey = saved.userKey
   if (rid !== undefined) Object.assign(entry, { rid, user })
   cacheEntry(cache, entry)
   if (rid !== undefined) Object.assign(state, { readRid: rid, user })

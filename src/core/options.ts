@@ -187,7 +187,7 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
     throw new TypeError('iron-fetch-session: onUnsealError must be a function (reason, error) => void.')
   }
 
-  const store = storeConfig(options)
+  const store = storeConfig(options, passwords)
   const revocations = bindRevocations(options, { passwords, ttl, maxLifetime })
 
   return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, plainHttp: plainHttpWarning(cookie.attributes.secure), store, revocations }

@@ -21,14 +21,13 @@
  * a key listing confirms no guessed email; it is written under the sealing
  * password and checked under every password, so a rotation loses nothing.
  */
-import { toHex } from './base64url.ts'
-import type { SecretKeys } from './keys.ts'
 import type { Passwords } from './passwords.ts'
 import { SKEW_SECONDS } from './seal.ts'
 import { idFromSeal, isSessionId, shortId } from './ids.ts'
 import { BIND, type BindConfig, type RevocationsPlan } from './revocations-option.ts'
 import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, RECORD_PREFIX, revokedTtl, ttlOption, userOf, type SessionStore, type StoreConfig } from './store.ts'
 import { checkKeys } from './strict.ts'
+import { USER_KEY, userKeys } from './user-key.ts'
 
 export type { RevocationsPlan }
 
@@ -52,7 +51,6 @@ const BUCKET_MS = 60_000
 const SKEW_MS = SKEW_SECONDS * 1000
 const PREFIX = 'ifs:rv:'
 const LOG = `${PREFIX}log:`
-const USER_KEY_SALT = 'iron-fetch-session revocations user key'
 
 export const revocationKeys = {
   id: (id: string) => `${PREFIX}id:${id}`,
@@ -206,13 +204,7 @@ export class Revocations {
   #userKeysOf(seal: RevocableSeal): string[] | undefined | Promise<string[] | undefined> {
     if (seal.userKeys) return seal.userKeys
     if (!seal.user) return undefined
-    const user = seal.user
-    return Promise.all(this.#allSecrets().map((secret) => userKey(secret, user))).then((keys) => (seal.userKeys = keys))
-  }
-
-  #allSecrets(): SecretKeys[] {
-    const sealing = this.#passwords.byId.get(this.#passwords.sealId) as SecretKeys
-    return [sealing, ...new Set([...this.#passwords.byId.values()].filter((keys) => keys !== sealing))]
+    return userKeys(this.#passwords, seal.user).then((keys) => (seal.userKeys = keys))
   }
 
   /**
@@ -256,7 +248,7 @@ export class Revocations {
       const bucket = Number(bucketText)
       if (!Number.isSafeInteger(bucket)) continue
       if (kind === 'id' && isSessionId(first)) view.addId(first, bucket, (bucket + 1) * BUCKET_MS + lifetimeMs)
-      else if (kind === 'user' && first && /^[0-9a-f]{64}$/.test(first)) {
+      else if (kind === 'user' && first && USER_KEY.test(first)) {
         const at = Number(atText)
         if (Number.isSafeInteger(at)) view.addUser(first, at, isSessionId(except) ? except : undefined, at + lifetimeMs)
       }
@@ -304,7 +296,7 @@ export class Revocations {
   async revokeAll(user: string, except: string | undefined): Promise<void> {
     const at = Date.now()
     const bucket = bucketOf(at)
-    const key = await userKey(this.#allSecrets()[0] as SecretKeys, user)
+    const [key] = (await userKeys(this.#passwords, user)) as [string]
     const store = this.#store.store
     const ttl = ttlOption(this.lifetime + BUCKET_MS / 1000)
     const value = `${RECORD_PREFIX}${JSON.stringify(except === undefined ? { at } : { at, except })}`
@@ -337,11 +329,6 @@ function bucketRange(from: number, to: number): number[] {
   return buckets
 }
 
-/** HMAC-SHA256 of the user id, hex, under a key derived from one password. */
-async function userKey(secret: SecretKeys, user: string): Promise<string> {
-  const key = secret.derive('mac', USER_KEY_SALT)
-  return toHex(await secret.backend.sign(key, user))
-}
 
 /**
  * The `revocations` option: `revocations: revocable({ store, lag })`. Its own options are checked

@@ -20,6 +20,7 @@ import { newStoredState, readStored, type StoredState } from './stored-session.t
 import { isToken, RESERVED_KEY } from './tokens.ts'
 import { insecureHost } from './dev-warnings.ts'
 import type { RevocableSeal } from './revocations.ts'
+import { USER_KEY } from './user-key.ts'
 
 export { RESERVED_KEY }
 
@@ -113,8 +114,9 @@ export interface CacheEntry {
   sealedAt: number
   passwordId: string
   expiresAt: number | undefined
-  /** With a store: the session id the seal names (its data is read from the store on every request). */
+  /** With a store: the session id the seal names (its data is read from the store on every request), and its user's key. */
   id?: string
+  userKey?: string
   /** With revocations: the seal's id, whose user, and that user's keys once computed (revocations.ts). */
   rid?: string
   user?: string | null
@@ -188,7 +190,7 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
     state.sealedAt = entry.sealedAt
     state.passwordId = entry.passwordId
     if (state.revocable) Object.assign(state, { rid: entry.rid, readRid: entry.rid, user: entry.user })
-    if (entry.id !== undefined || config.store) await readFromStore(config, state, entry.id, now, seal)
+    if (entry.id !== undefined || config.store) await readFromStore(config, state, entry, now)
     return createSession(state, entry.expiresAt)
   } catch (error) {
     // A store that fails is an error for the app to answer (503), never an empty session that a write would save over the data.
@@ -233,8 +235,8 @@ function findSeal(config: Config, request: Request): { seal: string | undefined;
 }
 
 /** With a store: the data and flash come from the record the seal names, or the session is refused. */
-async function readFromStore(config: Config, state: ReadState, id: string | undefined, now: number, seal: string): Promise<void> {
-  const found = await readStored(config, state.stored, id, now, seal)
+async function readFromStore(config: Config, state: ReadState, entry: CacheEntry, now: number): Promise<void> {
+  const found = await readStored(config, state.stored, entry.id, now, entry.seal, entry.userKey)
   if (found === undefined) return
   if ('reason' in found) throw new RefusedError(found.reason, found.message)
   // A fresh JSON.parse per request: the data is never shared, so no copy is needed to hand it out.
@@ -271,6 +273,7 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
   const pristine = config.schema ? (JSON.parse(JSON.stringify(await validate(config.schema, payload, 'read'))) as Record<string, unknown>) : payload
   const entry: CacheEntry = { seal, data: pristine, flashJson: flash && JSON.stringify(flash), createdAt, sealedAt, passwordId, expiresAt }
   if (meta?.id !== undefined) entry.id = meta.id
+  if (meta?.u !== undefined) entry.userKey = meta.u
   if (config.revocations) {
     // A seal from before revocations (or iron-session's) has no id: one from its MAC, the same on every replay.
     entry.rid = meta?.rid ?? config.revocations.legacyRid(seal)
@@ -287,13 +290,15 @@ interface Bookkeeping {
   id: string | undefined
   /** With revocations: the seal's id. */
   rid: string | undefined
+  /** With a store: the user's key (an HMAC of the user id), for the user's not-before time. */
+  u: string | undefined
 }
 
 /** The payload's `__ifs`, checked: times are finite and not in the future (past the clock skew), flash is an object. */
 function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
   if (meta === undefined) return undefined
   if (meta === null || typeof meta !== 'object') throw new RefusedError('invalid', `the seal's ${RESERVED_KEY} is not an object`)
-  const { created, sealed, flash, id, rid } = meta as { created?: unknown; sealed?: unknown; flash?: unknown; id?: unknown; rid?: unknown }
+  const { created, sealed, flash, id, rid, u } = meta as { created?: unknown; sealed?: unknown; flash?: unknown; id?: unknown; rid?: unknown; u?: unknown }
   const latest = now + SKEW_SECONDS * 1000
   for (const time of [created, sealed]) {
     if (time !== undefined && (typeof time !== 'number' || !Number.isFinite(time) || time > latest)) {
@@ -305,8 +310,9 @@ function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
   }
   if (id !== undefined && !isSessionId(id)) throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.id is not a session id`)
   if (rid !== undefined && !isSessionId(rid)) throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.rid is not a session id`)
+  if (u !== undefined && (typeof u !== 'string' || !USER_KEY.test(u))) throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.u is not a user key`)
   // One shape, field by field: objects spread together take many shapes, and every read of them is slow.
-  return { created: created as number | undefined, sealed: sealed as number | undefined, flash: flash as Record<string, unknown> | undefined, id: id as string | undefined, rid: rid as string | undefined }
+  return { created: created as number | undefined, sealed: sealed as number | undefined, flash: flash as Record<string, unknown> | undefined, id: id as string | undefined, rid: rid as string | undefined, u: u as string | undefined }
 }
 
 /** Expiry is checked on every read, cache hits included: the seal's own, then maxLifetime's. */

@@ -17,6 +17,7 @@
 import { toHex } from './base64url.ts'
 import { SKEW_SECONDS } from './seal.ts'
 import { shortId } from './ids.ts'
+import type { Passwords } from './passwords.ts'
 
 /** What a store must offer: an unstorage `Storage` has all of it. Methods may return values or promises. */
 export interface SessionStore {
@@ -33,6 +34,8 @@ export interface StoreConfig {
   /** Milliseconds a store operation may take. */
   timeout: number
   userId: ((data: Record<string, unknown>) => unknown) | undefined
+  /** For the user's key in the store: an HMAC under the password (user-key.ts). */
+  passwords: Passwords
   /** The largest record, in bytes of UTF-8. */
   maxBytes: number
   /** Cookie-only seals: moved into the store, or refused. */
@@ -51,8 +54,11 @@ const REVOKED_MARGIN = 3600
 export const keys = {
   record: (id: string) => `ifs:session:${id}`,
   revoked: (id: string) => `ifs:revoked:${id}`,
-  userPrefix: (userHash: string) => `ifs:user:${userHash}:`,
-  user: (userHash: string, id: string) => `ifs:user:${userHash}:${id}`,
+  /** A user's list of sessions and "not before" time, by the user's key (user-index.ts). */
+  userList: (userKey: string) => `ifs:users:${userKey}`,
+  notBefore: (userKey: string) => `ifs:nb:${userKey}`,
+  /** The layout before: one key per session under a plain SHA-256 of the user id, removed as sessions move. */
+  legacyUser: (userHash: string, id: string) => `ifs:user:${userHash}:${id}`,
 }
 
 export class SessionStoreError extends Error {
@@ -68,7 +74,7 @@ export class SessionStoreError extends Error {
 }
 
 /** The store options from the session options: all checked here, at setup, with the fix in the message. */
-export function storeConfig(options: { store?: unknown; storeTimeout?: unknown; userId?: unknown; maxStoredBytes?: unknown; legacySeals?: unknown; revocations?: unknown }): StoreConfig | undefined {
+export function storeConfig(options: { store?: unknown; storeTimeout?: unknown; userId?: unknown; maxStoredBytes?: unknown; legacySeals?: unknown; revocations?: unknown }, passwords: Passwords): StoreConfig | undefined {
   const { store, storeTimeout, userId, maxStoredBytes, legacySeals } = options
   if (store === undefined) {
     if (maxStoredBytes !== undefined) throw new TypeError('iron-fetch-session: maxStoredBytes needs a store; add store, or drop maxStoredBytes (a cookie is limited by chunk).')
@@ -89,16 +95,13 @@ export function storeConfig(options: { store?: unknown; storeTimeout?: unknown; 
   if (userId !== undefined && typeof userId !== 'function') {
     throw new TypeError('iron-fetch-session: userId must be a function of the session data, such as (data) => data.user?.id.')
   }
-  if (userId !== undefined && typeof (store as SessionStore).getKeys !== 'function') {
-    throw new TypeError('iron-fetch-session: userId needs a store with getKeys, to list a user\'s sessions (an unstorage Storage has it).')
-  }
   const maxBytes = maxStoredBytes ?? DEFAULT_MAX_STORED_BYTES
   if (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes < 1024) {
     throw new TypeError(`iron-fetch-session: maxStoredBytes must be a whole number of bytes, at least 1024 (default ${DEFAULT_MAX_STORED_BYTES}); got ${String(maxStoredBytes)}.`)
   }
   const legacy = legacySeals ?? 'migrate'
   if (legacy !== 'migrate' && legacy !== 'refuse') throw new TypeError(`iron-fetch-session: legacySeals must be 'migrate' (default) or 'refuse'; got ${String(legacySeals)}.`)
-  return { store: store as SessionStore, timeout, userId: userId as StoreConfig['userId'], maxBytes, legacySeals: legacy }
+  return { store: store as SessionStore, timeout, userId: userId as StoreConfig['userId'], passwords, maxBytes, legacySeals: legacy }
 }
 
 /** Throws unless `store` has the methods every store needs; `option` names it in the message. */
@@ -167,8 +170,10 @@ export interface StoredRecord {
   expires?: number
   /** The user it belongs to, from the userId option. */
   user?: string
-  /** When its user-index key ends; absent when that key has no ttl. */
+  /** When its entry on its user's list ends; absent when that entry has no end. */
   indexed?: number
+  /** 2: filed on its user's list (user-index.ts); absent: filed the way before, or no user. */
+  filed?: number
 }
 
 /** The stored string. The data's JSON is passed in as already made by commit, not stringified twice. */
@@ -209,14 +214,19 @@ export function revokedTtl(ttl: number, maxLifetime: number | undefined): number
 
 export const ttlOption = (ttl: number | undefined): { ttl?: number } => (ttl === undefined ? {} : { ttl })
 
-/** The record and whether the id was revoked, read together (one round trip on one connection). */
-export async function loadRecord(config: StoreConfig, id: string): Promise<{ value: unknown; revoked: boolean }> {
+/**
+ * The record, whether the id was revoked, and (given the user's key, which the seal carries) the user's
+ * not-before value, read together: one round trip on one connection.
+ */
+export async function loadRecord(config: StoreConfig, id: string, userKey?: string): Promise<{ value: unknown; revoked: boolean; notBefore: unknown }> {
   const { store } = config
-  const [value, marker] = await guarded(config, 'read', `reading session ${shortId(id)}`, () => Promise.all([call(store, 'getItem', keys.record(id)), call(store, 'getItem', keys.revoked(id))]))
-  return { value: value ?? undefined, revoked: marker !== null && marker !== undefined }
+  const [value, marker, notBefore] = await guarded(config, 'read', `reading session ${shortId(id)}`, () =>
+    Promise.all([call(store, 'getItem', keys.record(id)), call(store, 'getItem', keys.revoked(id)), userKey === undefined ? undefined : call(store, 'getItem', keys.notBefore(userKey))]),
+  )
+  return { value: value ?? undefined, revoked: marker !== null && marker !== undefined, notBefore }
 }
 
-/** SHA-256 of the user id, as hex: any user id (an email, a path) becomes a key every driver accepts, and shows no one's email. */
+/** SHA-256 of the user id, as hex: how the layout before named a user (keys.legacyUser), to remove those keys as sessions move. */
 export async function userHash(user: string): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(user))))
 }
@@ -235,30 +245,18 @@ export function userOf(config: Pick<StoreConfig, 'userId'>, data: Record<string,
 
 /**
  * Ends a session id: first the revocation marker, so the id is dead even if a
- * request already in flight writes its record again; then the data and the
- * user-index key. Used by destroy(), regenerateId(true), revoke and revokeAll.
+ * request already in flight writes its record again; then the data (and a key
+ * of the layout before, if any). Its entry on its user's list ends with the
+ * entry, and listings skip it meanwhile. Used by destroy(), regenerateId(true),
+ * revoke and revokeAll.
  */
 export async function endSession(config: StoreConfig, lifetime: { ttl: number; maxLifetime: number | undefined }, id: string, user: string | undefined): Promise<void> {
   const { store } = config
   const hash = user === undefined ? undefined : await userHash(user)
   await guarded(config, 'end', `ending session ${shortId(id)}`, async () => {
     await call(store, 'setItem', keys.revoked(id), `${RECORD_PREFIX}revoked`, ttlOption(revokedTtl(lifetime.ttl, lifetime.maxLifetime)))
-    await Promise.all([call(store, 'removeItem', keys.record(id)), hash === undefined ? undefined : call(store, 'removeItem', keys.user(hash, id))])
+    await Promise.all([call(store, 'removeItem', keys.record(id)), hash === undefined ? undefined : call(store, 'removeItem', keys.legacyUser(hash, id))])
   })
-}
-
-/**
- * Writes the user-index key of a session, before its record: a key naming a
- * record not yet written is harmless (listings read the record), while a
- * record written without its key would be invisible to sessionsOf and revokeAll.
- * It lives twice the session's ttl, so a rolling session rewrites it about once per ttl.
- * Returns when it ends (undefined: no ttl).
- */
-export async function indexSession(config: StoreConfig, user: string, id: string, ttl: number, now: number): Promise<number | undefined> {
-  const hash = await userHash(user)
-  const seconds = storeTtl(ttl) === undefined ? undefined : 2 * (storeTtl(ttl) as number)
-  await guarded(config, 'write', `indexing session ${shortId(id)} under its user`, () => call(config.store, 'setItem', keys.user(hash, id), `${RECORD_PREFIX}${now}`, ttlOption(seconds)))
-  return seconds === undefined ? undefined : now + seconds * 1000
 }
 
 /** True when the index key (ending at `indexed`, undefined: never) would end before a record ending at `expires`. */
@@ -267,7 +265,3 @@ export function indexEndsFirst(indexed: number | undefined, expires: number | un
   return expires === undefined || indexed < expires + SKEW_SECONDS * 1000
 }
 
-export async function unindexSession(config: StoreConfig, user: string, id: string): Promise<void> {
-  const hash = await userHash(user)
-  await guarded(config, 'write', `removing session ${shortId(id)} from its former user's index`, () => call(config.store, 'removeItem', keys.user(hash, id)))
-}

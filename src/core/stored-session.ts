@@ -11,7 +11,9 @@ import type { Config, UnsealErrorReason } from './options.ts'
 import { SKEW_SECONDS } from './seal.ts'
 import { SessionTooLargeError } from './cookies.ts'
 import { idFromSeal } from './ids.ts'
-import { call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, indexSession, isSessionId, keys, loadRecord, newSessionId, shortId, storeTtl, ttlOption, unindexSession, userOf, type StoreConfig, type StoredRecord } from './store.ts'
+import { call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, isSessionId, keys, loadRecord, newSessionId, shortId, storeTtl, ttlOption, userHash, userOf, type StoreConfig, type StoredRecord } from './store.ts'
+import { endedBy, indexSession, parseNotBefore, unindexSession } from './user-index.ts'
+import { userKeys } from './user-key.ts'
 
 /** Per request, with a store: which id was read and which one commit writes. */
 export interface StoredState {
@@ -28,6 +30,8 @@ export interface StoredState {
   migrate: boolean
   /** The id that seal moves to (taken from the seal): ended if the session ends or moves on before it is written. */
   moved?: string | undefined
+  /** A seal from before user keys were sealed in (or a record filed the old way): commit re-seals and re-files it. */
+  upgrade?: boolean
 }
 
 export function newStoredState(): StoredState {
@@ -40,7 +44,7 @@ export interface Refusal {
 }
 
 /** What read() needs from a store-backed seal: the record's data and flash, or why the session is refused. Throws SessionStoreError. */
-export async function readStored(config: Config, stored: StoredState | undefined, id: string | undefined, now: number, seal: string): Promise<{ data: Record<string, unknown>; flash: Record<string, unknown> | undefined } | Refusal | undefined> {
+export async function readStored(config: Config, stored: StoredState | undefined, id: string | undefined, now: number, seal: string, userKey: string | undefined): Promise<{ data: Record<string, unknown>; flash: Record<string, unknown> | undefined } | Refusal | undefined> {
   if (!config.store || !stored) return { reason: 'invalid', message: 'the seal names a stored session, and no store is configured' }
   if (id === undefined) {
     if (config.store.legacySeals === 'refuse') return { reason: 'invalid', message: "a cookie-only seal, and this store no longer accepts them (legacySeals: 'refuse')" }
@@ -53,16 +57,16 @@ export async function readStored(config: Config, stored: StoredState | undefined
       Object.assign(stored, { id: moved, migrate: true, moved })
       return undefined
     }
-    return fromRecord(config, stored, moved, value, now)
+    return fromRecord(config, stored, moved, value, now, undefined, undefined)
   }
-  const { value, revoked } = await loadRecord(config.store, id)
+  const { value, revoked, notBefore } = await loadRecord(config.store, id, userKey)
   if (revoked) return { reason: 'revoked', message: `session ${shortId(id)} was revoked` }
   if (value === undefined) return { reason: 'expired', message: `session ${shortId(id)} is not in the store: it expired, or the store lost it` }
-  return fromRecord(config, stored, id, value, now)
+  return fromRecord(config, stored, id, value, now, userKey, notBefore)
 }
 
 /** A record read: its data and flash, or why it is refused. */
-function fromRecord(config: Config, stored: StoredState, id: string, value: unknown, now: number): { data: Record<string, unknown>; flash: Record<string, unknown> | undefined } | Refusal {
+async function fromRecord(config: Config, stored: StoredState, id: string, value: unknown, now: number, userKey: string | undefined, notBeforeValue: unknown): Promise<{ data: Record<string, unknown>; flash: Record<string, unknown> | undefined } | Refusal> {
   // Not even parsed when over the limit: a 20 MB record would cost every request that reads it.
   if (typeof value === 'string' && value.length > (config.store as StoreConfig).maxBytes) {
     return { reason: 'invalid', message: `session ${shortId(id)} is over maxStoredBytes (${(config.store as StoreConfig).maxBytes}) in the store, and was not read` }
@@ -71,8 +75,22 @@ function fromRecord(config: Config, stored: StoredState, id: string, value: unkn
   if (typeof record === 'string') return { reason: 'invalid', message: `session ${shortId(id)}: ${record}` }
   const refusal = expired(config, record, now)
   if (refusal) return { reason: 'expired', message: `session ${shortId(id)} ${refusal}` }
+  // "Sign out everywhere": the user's not-before time, read with the record when the seal names the user's key.
+  // A seal from before keys were sealed in costs a second round trip once; its next commit seals the key.
+  let notBefore = parseNotBefore(notBeforeValue)
+  if (record.user !== undefined && (userKey === undefined || record.filed !== 2)) {
+    stored.upgrade = true
+    if (userKey === undefined) notBefore = await notBeforeOf(config.store as StoreConfig, record.user)
+  }
+  if (endedBy(notBefore, record.created, id)) return { reason: 'revoked', message: `every session of this user from before ${new Date(notBefore!.at).toISOString()} was ended` }
   Object.assign(stored, { id, readId: id, user: record.user, indexed: record.indexed })
   return { data: record.data, flash: record.flash }
+}
+
+async function notBeforeOf(store: StoreConfig, user: string) {
+  const all = await userKeys(store.passwords, user)
+  const values = await guarded(store, 'read', "reading a user's not-before time", () => Promise.all(all.map((key) => call(store.store, 'getItem', keys.notBefore(key)))))
+  return values.map(parseNotBefore).reduce((latest, nb) => (nb && (!latest || nb.at > latest.at) ? nb : latest), undefined)
 }
 
 /** Why a record has ended, from what is stored (drivers such as fs and memory ignore ttl), or undefined. */
@@ -99,7 +117,7 @@ export interface StoredWrite {
  * Every store call happens here, before commit builds a header: a failure rejects
  * with SessionStoreError and the client keeps the cookie it had.
  */
-export async function saveStored(config: Config, stored: StoredState, write: StoredWrite): Promise<string> {
+export async function saveStored(config: Config, stored: StoredState, write: StoredWrite): Promise<{ id: string; userKey: string | undefined }> {
   const store = config.store as StoreConfig
   const { now, ttl } = write
   checkRecordSize(store, write)
@@ -114,15 +132,18 @@ export async function saveStored(config: Config, stored: StoredState, write: Sto
   }
   const sameId = id === stored.readId
   let indexed = sameId && user === stored.user ? stored.indexed : undefined
-  if (user !== undefined && (!sameId || user !== stored.user || indexEndsFirst(stored.indexed, expires))) {
+  if (user !== undefined && (!sameId || user !== stored.user || stored.upgrade || indexEndsFirst(stored.indexed, expires))) {
     indexed = await indexSession(store, user, id, ttl, now)
   }
+  // The user's key goes into the seal, so that reads check the user's not-before time in the same round trip.
+  const userKey = user === undefined ? undefined : (await userKeys(store.passwords, user))[0]
   const record = {
     created: write.created,
     sealed: now,
     ...(expires !== undefined && { expires }),
     ...(user !== undefined && { user }),
     ...(user !== undefined && indexed !== undefined && { indexed }),
+    ...(user !== undefined && { filed: 2 }),
     ...(write.flash !== undefined && { flash: write.flash }),
   }
   const encoded = encodeRecord(record, write.dataJson)
@@ -131,8 +152,13 @@ export async function saveStored(config: Config, stored: StoredState, write: Sto
   // A cookie-only seal moving in under a new id (regenerateId): its own id is ended, so its replays die.
   else if (stored.moved !== undefined && stored.moved !== id) await endSession(store, config, stored.moved, undefined)
   else if (sameId && stored.user !== undefined && stored.user !== user) await unindexSession(store, stored.user, id)
-  Object.assign(stored, { id, readId: id, user, indexed, endRead: false, migrate: false, moved: undefined })
-  return id
+  if (stored.upgrade && user !== undefined) {
+    // Filed the new way now: the key of the layout before goes.
+    const hash = await userHash(user)
+    await guarded(store, 'write', `removing session ${shortId(id)}'s key of the layout before`, () => call(store.store, 'removeItem', keys.legacyUser(hash, id)))
+  }
+  Object.assign(stored, { id, readId: id, user, indexed, endRead: false, migrate: false, moved: undefined, upgrade: false })
+  return { id, userKey }
 }
 
 /** Throws SessionTooLargeError, before anything is written, for a record over maxStoredBytes. */

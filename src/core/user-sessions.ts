@@ -1,18 +1,18 @@
 /**
- * A user's sessions — "your devices", "sign out everywhere" — on key-value
- * stores without transactions. There is no list to read, change and write
- * back (two sign-ins at once would each drop the other's entry): each session
- * writes its own key, `ifs:user:<sha256(user)>:<id>`, before its record, and
- * a listing is a getKeys of the user's prefix plus a read of each record.
+ * A user's sessions — "your devices", "sign out everywhere" — from the user's
+ * list and not-before time (user-index.ts): no scan of everyone's keys.
  *
  * What that guarantees, with a store whose single-key operations are atomic
- * (Redis, a file, memory): every session whose commit has finished is listed,
- * and revokeAll ends every session listed when it ran. A sign-in that finishes
- * while revokeAll runs may survive it, and is then listed afterwards.
+ * (Redis, a file, memory): revokeAll ends every session of the user created
+ * before it, listed or not (its not-before time is checked with every read),
+ * but `except`; sessionsOf lists every session whose sign-in finished, but for
+ * a narrow race between two sign-ins of one user, which the later of them
+ * repairs by reading its entry back.
  */
 import type { Config } from './options.ts'
-import { call, decodeRecord, endSession, guarded, isSessionId, keys, loadRecord, userHash, type StoreConfig } from './store.ts'
+import { decodeRecord, endSession, loadRecord, type StoreConfig } from './store.ts'
 import { expired, requireStore } from './stored-session.ts'
+import { endedBy, listed, writeNotBefore } from './user-index.ts'
 
 /** One live session of a user, as sessionsOf lists it. */
 export interface StoredSessionInfo<Data = Record<string, unknown>> {
@@ -25,47 +25,40 @@ export interface StoredSessionInfo<Data = Record<string, unknown>> {
   data: Partial<Data>
 }
 
-/** The ids under a user's index prefix, whatever their record says. */
-async function indexedIds(store: StoreConfig, user: string): Promise<string[]> {
-  const prefix = keys.userPrefix(await userHash(user))
-  const found = await guarded(store, 'list', "listing a user's sessions", () => call(store.store, 'getKeys', prefix))
-  if (!Array.isArray(found)) throw new TypeError("iron-fetch-session: the store's getKeys did not return an array of keys.")
-  // Only keys under the prefix asked for count: a store that ignores the prefix must not make one user's revokeAll end everyone's sessions.
-  const ids: string[] = []
-  for (const key of found) {
-    if (typeof key !== 'string' || !key.startsWith(prefix)) continue
-    const id = key.slice(prefix.length)
-    if (isSessionId(id)) ids.push(id)
-  }
-  return ids
-}
-
 /** The user's live sessions, oldest first: revoked, expired and reassigned ones are left out. */
 export async function sessionsOf(config: Config, user: string | number): Promise<StoredSessionInfo[]> {
   const store = userIndex(config, 'sessionsOf(user)')
   const name = String(user)
   const now = Date.now()
-  const ids = await indexedIds(store, name)
+  const { ids, notBefore } = await listed(store, name, now)
   const found = await Promise.all(ids.map(async (id) => ({ id, ...(await loadRecord(store, id)) })))
   const live: StoredSessionInfo[] = []
   for (const { id, value, revoked } of found) {
     const record = value === undefined || revoked ? undefined : decodeRecord(value)
-    if (typeof record !== 'object' || record.user !== name || expired(config, record, now)) continue
+    if (typeof record !== 'object' || record.user !== name || expired(config, record, now) || endedBy(notBefore, record.created, id)) continue
     live.push({ id, createdAt: record.created, updatedAt: record.sealed, expiresAt: record.expires, data: record.data })
   }
   return live.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
 }
 
 /**
- * Ends every session in the user's index — "sign out everywhere" — except
- * `except` (the current session's id, for "everywhere else"). Ids are ended
- * whatever their record says, so a sign-in caught between its index key and its
- * record is ended too. Returns the ids ended.
+ * "Sign out everywhere": first the user's not-before time, which ends every session of the user
+ * created before now (but `except`: the current session's id, for "everywhere else"), listed or
+ * not; then the listed sessions' data, at once. A store that fails rejects: never a partial success.
+ * Returns the ids it found listed and ended.
  */
 export async function revokeAll(config: Config, user: string | number, options: { except?: string | undefined } = {}): Promise<string[]> {
   const store = userIndex(config, 'revokeAll(user)')
   const name = String(user)
-  const ids = (await indexedIds(store, name)).filter((id) => id !== options.except)
+  const at = Date.now()
+  await writeNotBefore(store, config, name, { at, except: options.except })
+  const candidates = (await listed(store, name, at)).ids.filter((id) => id !== options.except)
+  // A sign-in that finished after `at` is not ended: the not-before spares it, and so does this.
+  const records = await Promise.all(candidates.map((id) => loadRecord(store, id)))
+  const ids = candidates.filter((_, i) => {
+    const record = records[i]!.value === undefined ? undefined : decodeRecord(records[i]!.value)
+    return typeof record !== 'object' || record.created < at
+  })
   await Promise.all(ids.map((id) => endSession(store, config, id, name)))
   return ids
 }
