@@ -3,7 +3,7 @@
 import { fmt, fmtMb, fmtMs, median, spread } from './stats.js'
 
 export function markdown(results) {
-  const { machine, run, codec, runtimes, http, memory, load, headers, size, revocations, store, targets } = results
+  const { machine, run, codec, runtimes, http, memory, load, headers, size, revocations, users, store, targets } = results
   const met = targets.filter((t) => t.met).length
   return [
     '# Benchmark results',
@@ -35,6 +35,7 @@ export function markdown(results) {
     ...headersSection(headers),
     ...sizeSection(size),
     ...revocationsSection(revocations),
+    ...usersSection(users),
     ...storeSection(store),
   ].join('\n')
 }
@@ -264,6 +265,22 @@ function revocationsSection(revocations) {
     'A cache-hit read + commit of an unchanged session, 1 in flight, in process, against a local Redis:',
     '',
     table(['sessions', 'µs a request'], reads.map((r) => [r.name, ms(r.microseconds)])),
+    '',
+  ]
+}
+
+function usersSection(users) {
+  if (!users) return []
+  return [
+    '## A user\'s sessions among many',
+    '',
+    `\`bench/users.js\`: a redis-server holding ${fmt(users.sessionsInStore)} session records, and one user signed in on ${users.listed} devices through the library ` +
+      '(`userId`). `sessionsOf` reads the user\'s list and each listed record; `revokeAll` writes the user\'s not-before time, then ends the listed sessions. ' +
+      'For scale, the last column is one `getKeys` of a prefix through unstorage\'s Redis driver (a `SCAN` of the whole keyspace): what the user index before this one ran for each call.',
+    '',
+    table(['sessions in Redis', 'sessionsOf ms', 'revokeAll ms', 'a read after it (refused) ms', 'one prefix getKeys (SCAN) ms'], [
+      [fmt(users.sessionsInStore), String(users.sessionsOfMs), String(users.revokeAllMs), String(users.readAfterMs), fmt(users.scanOfOnePrefixMs)],
+    ]),
     '',
   ]
 }

@@ -13,7 +13,8 @@
 //   7. size      each entry point bundled and minified with esbuild, gzipped, beside the peers
 //   8. revocations  the revocation view's memory at 1,000,000, a refresh against older revocations,
 //                and a read's cost against Redis: store mode, strict and lagged revocations
-//   9. store     the same clients against two examples/hono processes, cookie-only and
+//   9. users     sessionsOf and revokeAll with 1,000,000 sessions of other users in Redis
+//  10. store     the same clients against two examples/hono processes, cookie-only and
 //                sharing one Redis (redis-server, started here), req/s side by side; then
 //                Redis stopped and restarted in the middle of a run (the outage counts)
 //
@@ -33,6 +34,7 @@ import { runMemory } from './memory.js'
 import { runHeaders } from './headers.js'
 import { runSize } from './size.js'
 import { runRevocations } from './revocations.js'
+import { runUsers } from './users.js'
 import { outageWrongResults, runStoreStage } from './store-load.js'
 import { markdown } from './report.js'
 import { cpuSnapshot, foreignCores, log, machine } from './stats.js'
@@ -71,6 +73,7 @@ try {
     ['headers', runHeaders],
     ['size', runSize],
     ['revocations', runRevocations],
+    ['users', runUsers],
     ['store', runStoreStage],
   ]) {
     const t = performance.now()
