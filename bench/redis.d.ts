@@ -17,3 +17,15 @@ export interface RunningRedis {
 }
 export declare function startRedis(): Promise<RunningRedis>
 export declare function redisCommand(port: number, args: Array<string | number>, timeoutMs?: number): Promise<string>
+
+export interface RunningCluster {
+  readonly nodes: Array<{ port: number }>
+  command(port: number, ...args: Array<string | number>): Promise<string>
+  /** The ports of the nodes that are masters now. */
+  masters(): Promise<number[]>
+  /** SIGKILL of one node. */
+  kill(port: number): Promise<void>
+  stop(): Promise<void>
+}
+export declare function startCluster(): Promise<RunningCluster>
+export declare function waitForClusterOk(ports: number[], timeoutMs?: number): Promise<void>

@@ -46,8 +46,8 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL')
 })
 
-function spawnRedis(port, dir) {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--dbfilename', 'snapshot.rdb'], {
+function spawnRedis(port, dir, extra = []) {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--dbfilename', 'snapshot.rdb', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -122,4 +122,103 @@ export async function startRedis() {
     },
   }
   return redis
+}
+
+/**
+ * A Redis Cluster of its own: six redis-servers in cluster mode on free 127.0.0.1 ports (three
+ * masters, three replicas, node timeout 1 s so a failover takes seconds), joined by
+ * `redis-cli --cluster create`, ready once every node says cluster_state:ok. Resolves with
+ * { nodes: [{ port }], command(port, ...args), masters(), kill(port), stop() }.
+ */
+export async function startCluster() {
+  const dir = await mkdtemp(join(tmpdir(), 'iron-fetch-session-cluster-'))
+  const servers = []
+  try {
+    for (let i = 0; i < 6; i++) {
+      const port = await freePort()
+      const server = spawnRedis(port, dir, ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '1000', '--dbfilename', `dump-${port}.rdb`])
+      servers.push({ port, server })
+      await server.ready
+    }
+    const create = spawn('redis-cli', ['--cluster', 'create', ...servers.map(({ port }) => `127.0.0.1:${port}`), '--cluster-replicas', '1', '--cluster-yes'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    create.stdout.on('data', (chunk) => (output += chunk))
+    create.stderr.on('data', (chunk) => (output += chunk))
+    const code = await new Promise((resolve) => (create.once('error', () => resolve(-1)), create.once('exit', resolve)))
+    if (code !== 0) throw new Error(`redis-cli --cluster create failed (${code}; redis-cli comes with Debian's redis-server package):\n${output.slice(-2000)}`)
+    const cluster = {
+      nodes: servers.map(({ port }) => ({ port })),
+      command: (port, ...args) => redisCommand(port, args),
+      /** The ports of the nodes that are masters now, each with its slots. */
+      async masters() {
+        const reply = await clusterNodes(servers.find(({ server }) => server.child.exitCode === null && server.child.signalCode === null).port)
+        return reply.filter((node) => node.flags.includes('master') && !node.flags.includes('fail')).map((node) => node.port)
+      },
+      /** SIGKILL: the node is gone, as a crashed machine is, until its replica is promoted. */
+      async kill(port) {
+        const { server } = servers.find((s) => s.port === port)
+        server.child.kill('SIGKILL')
+        await server.exited
+      },
+      async stop() {
+        for (const { server } of servers) if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL')
+        await Promise.all(servers.map(({ server }) => server.exited))
+        await rm(dir, { recursive: true, force: true })
+      },
+    }
+    await waitForClusterOk(servers.map(({ port }) => port))
+    return cluster
+  } catch (error) {
+    for (const { server } of servers) server.child.kill('SIGKILL')
+    await Promise.all(servers.map(({ server }) => server.exited))
+    await rm(dir, { recursive: true, force: true })
+    throw error
+  }
+}
+
+/** CLUSTER NODES of one node, as [{ port, flags }]. */
+async function clusterNodes(port) {
+  const text = await redisBulk(port, ['CLUSTER', 'NODES'])
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [, address, flags] = line.split(' ')
+      return { port: Number(address.split('@')[0].split(':')[1]), flags: flags.split(',') }
+    })
+}
+
+/** Resolves once every node in `ports` reports cluster_state:ok (each within 30 s). */
+export async function waitForClusterOk(ports, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs
+  for (const port of ports) {
+    for (;;) {
+      const info = await redisBulk(port, ['CLUSTER', 'INFO']).catch(() => '')
+      if (/cluster_state:ok/.test(info)) break
+      if (Date.now() > deadline) throw new Error(`the Redis Cluster did not reach cluster_state:ok within ${timeoutMs} ms (node ${port}): ${info.slice(0, 200)}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+}
+
+/** One command whose reply is a bulk string, returned whole. */
+function redisBulk(port, args, timeoutMs = 5_000) {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    let data = ''
+    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`redis ${args[0]} on ${port} timed out`))), timeoutMs)
+    socket.setEncoding('utf8')
+    socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(String(a))}\r\n${a}\r\n`).join('')}`))
+    socket.on('data', (chunk) => {
+      data += chunk
+      const match = /^\$(\d+)\r\n/.exec(data)
+      if (data.startsWith('-')) (clearTimeout(timer), socket.end(), reject(new Error(data.trim())))
+      else if (match && data.length >= match[0].length + Number(match[1])) {
+        clearTimeout(timer)
+        socket.end()
+        resolve(data.slice(match[0].length, match[0].length + Number(match[1])))
+      }
+    })
+    socket.on('error', (error) => (clearTimeout(timer), reject(error)))
+  })
 }
