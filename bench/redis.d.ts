@@ -25,6 +25,8 @@ export interface RunningCluster {
   masters(): Promise<number[]>
   /** SIGKILL of one node. */
   kill(port: number): Promise<void>
+  /** Resolves once the others mark the node failed and its replica is promoted. */
+  waitForFailover(port: number, timeoutMs?: number): Promise<void>
   stop(): Promise<void>
 }
 export declare function startCluster(): Promise<RunningCluster>

@@ -136,7 +136,7 @@ export async function startCluster() {
   try {
     for (let i = 0; i < 6; i++) {
       const port = await freePort()
-      const server = spawnRedis(port, dir, ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '1000', '--dbfilename', `dump-${port}.rdb`])
+      const server = spawnRedis(port, dir, ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '1000', '--dbfilename', `dump-${port}.rdb`, '--repl-diskless-sync-delay', '0'])
       servers.push({ port, server })
       await server.ready
     }
@@ -160,6 +160,20 @@ export async function startCluster() {
         server.child.kill('SIGKILL')
         await server.exited
       },
+      /** Resolves once the other nodes mark `port` failed, its replica is a master, and the cluster is ok again. */
+      async waitForFailover(port, timeoutMs = 30_000) {
+        const others = servers.filter((s) => s.port !== port && s.server.child.exitCode === null && s.server.child.signalCode === null).map((s) => s.port)
+        const deadline = Date.now() + timeoutMs
+        for (;;) {
+          const nodes = await clusterNodes(others[0]).catch(() => [])
+          const dead = nodes.find((node) => node.port === port)
+          const masters = nodes.filter((node) => node.flags.includes('master') && !node.flags.includes('fail'))
+          if (dead?.flags.includes('fail') && masters.length === 3) break
+          if (Date.now() > deadline) throw new Error(`no failover of node ${port} within ${timeoutMs} ms`)
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+        await waitForClusterOk(others, Math.max(1_000, deadline - Date.now()))
+      },
       async stop() {
         for (const { server } of servers) if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL')
         await Promise.all(servers.map(({ server }) => server.exited))
@@ -167,6 +181,16 @@ export async function startCluster() {
       },
     }
     await waitForClusterOk(servers.map(({ port }) => port))
+    // Ready once every replica has its master's data: a replica that never synced refuses to take over.
+    const deadline = Date.now() + 30_000
+    for (const { port } of servers) {
+      for (;;) {
+        const info = await redisBulk(port, ['INFO', 'replication'])
+        if (/role:master/.test(info) || /master_link_status:up/.test(info)) break
+        if (Date.now() > deadline) throw new Error(`replica ${port} did not sync with its master within 30 s`)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
     return cluster
   } catch (error) {
     for (const { server } of servers) server.child.kill('SIGKILL')

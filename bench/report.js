@@ -3,7 +3,7 @@
 import { fmt, fmtMb, fmtMs, median, spread } from './stats.js'
 
 export function markdown(results) {
-  const { machine, run, codec, runtimes, http, memory, load, headers, size, revocations, users, store, targets } = results
+  const { machine, run, codec, runtimes, http, memory, load, headers, size, revocations, users, cluster, store, targets } = results
   const met = targets.filter((t) => t.met).length
   return [
     '# Benchmark results',
@@ -36,6 +36,7 @@ export function markdown(results) {
     ...sizeSection(size),
     ...revocationsSection(revocations),
     ...usersSection(users),
+    ...clusterSection(cluster),
     ...storeSection(store),
   ].join('\n')
 }
@@ -281,6 +282,21 @@ function usersSection(users) {
     table(['sessions in Redis', 'sessionsOf ms', 'revokeAll ms', 'a read after it (refused) ms', 'one prefix getKeys (SCAN) ms'], [
       [fmt(users.sessionsInStore), String(users.sessionsOfMs), String(users.revokeAllMs), String(users.readAfterMs), fmt(users.scanOfOnePrefixMs)],
     ]),
+    '',
+  ]
+}
+
+function clusterSection(cluster) {
+  if (!cluster) return []
+  const row = (name, r) => [name, fmt(r.requests), fmt(r.clients), String(r.errors), String(r.unexpected), String(r.mismatches), String(r.lostWrites), fmt(r.requestsPerSecond), `${(r.requestsPerSecond / cluster.redis.requestsPerSecond).toFixed(2)}×`]
+  return [
+    '## One Redis or a Redis Cluster',
+    '',
+    `\`bench/cluster.js\`: the load run's clients (${cluster.plan.connections} in flight) against two examples/hono processes sharing one redis-server, then sharing a Redis Cluster ` +
+      'of three masters and three replicas on this machine (`SESSION_STORE=redis-cluster://…`, ioredis `Cluster` through unstorage). The app, not Redis, is the bottleneck here, ' +
+      'so the cluster costs about nothing; what it buys is room and failover (test/store-cluster.test.ts kills a master under load).',
+    '',
+    table(['store', 'requests', 'clients', 'errors', 'unexpected status', 'wrong reads', 'lost writes', 'req/s', '× one Redis'], [row('one Redis', cluster.redis), row('Redis Cluster', cluster.cluster)]),
     '',
   ]
 }

@@ -14,7 +14,8 @@
 //   8. revocations  the revocation view's memory at 1,000,000, a refresh against older revocations,
 //                and a read's cost against Redis: store mode, strict and lagged revocations
 //   9. users     sessionsOf and revokeAll with 1,000,000 sessions of other users in Redis
-//  10. store     the same clients against two examples/hono processes, cookie-only and
+//  10. cluster   two examples/hono processes on one Redis, then on a Redis Cluster (3 masters, 3 replicas), req/s
+//  11. store     the same clients against two examples/hono processes, cookie-only and
 //                sharing one Redis (redis-server, started here), req/s side by side; then
 //                Redis stopped and restarted in the middle of a run (the outage counts)
 //
@@ -35,6 +36,7 @@ import { runHeaders } from './headers.js'
 import { runSize } from './size.js'
 import { runRevocations } from './revocations.js'
 import { runUsers } from './users.js'
+import { runCluster } from './cluster.js'
 import { outageWrongResults, runStoreStage } from './store-load.js'
 import { markdown } from './report.js'
 import { cpuSnapshot, foreignCores, log, machine } from './stats.js'
@@ -74,6 +76,7 @@ try {
     ['size', runSize],
     ['revocations', runRevocations],
     ['users', runUsers],
+    ['cluster', runCluster],
     ['store', runStoreStage],
   ]) {
     const t = performance.now()
@@ -94,6 +97,7 @@ results.run.seconds = seconds(started)
 await write(results)
 // A lost write or a session read by the wrong client is a wrong result, not a slow one.
 if (wrongResults(results.load) > 0) process.exitCode = 1
+if (results.cluster && wrongResults(results.cluster.redis) + wrongResults(results.cluster.cluster) > 0) process.exitCode = 1
 if (results.store && wrongResults(results.store.cookie) + wrongResults(results.store.redis) + outageWrongResults(results.store.outage) > 0) process.exitCode = 1
 
 /** Targets from the measurements, then the three files; prints the summary. */

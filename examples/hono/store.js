@@ -7,6 +7,7 @@
  *   memory           a Map in this process: for development and tests (lost on restart, one process)
  *   fs:<directory>   one file per key under the directory: a single server with a disk
  *   redis://…        Redis, shared by every server process
+ *   redis-cluster://host:port,host:port,…   a Redis Cluster (any of its nodes; ioredis finds the rest)
  */
 import { createStorage } from 'unstorage'
 import fsDriver from 'unstorage/drivers/fs'
@@ -32,5 +33,18 @@ export async function createStore(spec) {
     await storage.getMount('').driver.getInstance().connect()
     return storage
   }
-  throw new TypeError(`SESSION_STORE must be memory, fs:<directory> or a redis:// URL, got ${JSON.stringify(spec)}.`)
+  if (spec.startsWith('redis-cluster://') && spec.length > 16) {
+    const cluster = spec
+      .slice(16)
+      .split(',')
+      .map((node) => ({ host: node.slice(0, node.lastIndexOf(':')), port: Number(node.slice(node.lastIndexOf(':') + 1)) }))
+    const storage = createStorage({
+      driver: redisDriver({ cluster, clusterOptions: { enableOfflineQueue: false, lazyConnect: true, redisOptions: { autoResendUnfulfilledCommands: false } } }),
+    })
+    const client = storage.getMount('').driver.getInstance()
+    client.on('error', (error) => console.warn(`session store: ${error.message}`))
+    await client.connect()
+    return storage
+  }
+  throw new TypeError(`SESSION_STORE must be memory, fs:<directory>, a redis:// URL or redis-cluster://host:port,…, got ${JSON.stringify(spec)}.`)
 }

@@ -7,7 +7,7 @@
  * userKey is an HMAC of the user id under the password (user-key.ts). Stores
  * have no transactions, so the list is read, changed and written back, then read
  * again: an entry another sign-in wrote over in the meantime is written again
- * (in one process, changes of a list run one after another).
+ * (in one process, sign-ins of one user are filed together, in one write).
  * That makes the list exact but for a narrow race, which is why "sign out
  * everywhere" does not trust it: revokeAll writes the not-before time, which
  * every read of the user's sessions checks (the seal carries the user's key, so
@@ -72,48 +72,72 @@ export const endedBy = (notBefore: NotBefore | undefined, created: number, id: s
 const live = (list: List, now: number) => Object.fromEntries(Object.entries(list).filter(([, until]) => until === 0 || until > now))
 
 /**
- * Adds the session to its user's list (under the sealing password's key), or moves its end; read
- * again afterwards, and written again when another writer's list replaced this one's entry.
- * Returns when the entry ends (undefined: never).
+ * Adds the session to its user's list (under the sealing password's key), or moves its end. Sign-ins of
+ * one user in this process are filed together, one read-change-write for all of them, so a shared account
+ * does not queue them one by one; then the list is read back after a pause, and entries that another
+ * process's write replaced are written again. Returns when the entry ends (undefined: never).
  */
 export async function indexSession(config: StoreConfig, user: string, id: string, ttl: number, now: number): Promise<number | undefined> {
   const [key] = (await userKeys(config.passwords, user)) as [string]
   const seconds = storeTtl(ttl) === undefined ? undefined : 2 * (storeTtl(ttl) as number)
   const until = seconds === undefined ? 0 : now + seconds * 1000
   const listKey = keys.userList(key)
-  await guarded(config, 'write', `filing session ${shortId(id)} under its user`, () => serially(listKey, async () => {
-    for (let attempt = 0; attempt < RETRIES; attempt++) {
-      const started = Date.now()
-      // A list read half-written (a file store's write is not atomic) is never taken for an empty one: written back, it would drop everyone.
-      const read = readList(await call(config.store, 'getItem', listKey))
-      if (read === undefined) {
-        await new Promise((resolve) => setTimeout(resolve, VERIFY_MS))
-        continue
-      }
-      const list = live(read, now)
-      list[id] = until
-      const kept = Object.entries(list).sort(([, a], [, b]) => (b === 0 ? Infinity : b) - (a === 0 ? Infinity : a)).slice(0, MAX_LISTED)
-      const longest = kept.some(([, end]) => end === 0) ? undefined : Math.ceil((Math.max(...kept.map(([, end]) => end)) - now) / 1000)
-      await call(config.store, 'setItem', listKey, `${RECORD_PREFIX}${JSON.stringify(Object.fromEntries(kept))}`, ttlOption(longest))
-      // Read back after a pause longer than another writer's read-change-write takes (twice this one's, on this store):
-      // a sign-in of the same user that read the list before this write and wrote after it has landed by then.
-      const pause = Math.max(VERIFY_MS, 2 * (Date.now() - started))
-      await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause * 2 ** attempt))
-      if (parseList(await call(config.store, 'getItem', listKey))[id] === until) return
-    }
-  }))
+  await new Promise<void>((resolve, reject) => {
+    let filing = filings.get(listKey)
+    const start = !filing
+    if (!filing) filings.set(listKey, (filing = []))
+    filing.push({ id, until, resolve, reject })
+    if (start) void flush(config, listKey, filing)
+  })
   return until === 0 ? undefined : until
 }
 
-/** Changes of one list in this process, one after another: only other processes' writes can race them. */
-const queues = new Map<string, Promise<unknown>>()
-function serially(key: string, run: () => Promise<void>): Promise<void> {
-  const previous = queues.get(key) ?? Promise.resolve()
-  const next = previous.then(run, run)
-  const settled = next.catch(() => {})
-  queues.set(key, settled)
-  void settled.then(() => queues.get(key) === settled && queues.delete(key))
-  return next
+interface Entry {
+  id: string
+  until: number
+  resolve: () => void
+  reject: (error: unknown) => void
+}
+
+/** Entries waiting to be filed, by list key: while one batch is written, the next one gathers. */
+const filings = new Map<string, Entry[]>()
+
+async function flush(config: StoreConfig, listKey: string, filing: Entry[]): Promise<void> {
+  while (filing.length > 0) {
+    const batch = filing.splice(0)
+    try {
+      await guarded(config, 'write', `filing ${batch.length === 1 ? `session ${shortId(batch[0]!.id)}` : `${batch.length} sessions`} under their user`, () => fileBatch(config, listKey, batch))
+      for (const entry of batch) entry.resolve()
+    } catch (error) {
+      for (const entry of batch) entry.reject(error)
+    }
+  }
+  // Checked and removed with no await between: an entry added later starts a flush of its own.
+  filings.delete(listKey)
+}
+
+async function fileBatch(config: StoreConfig, listKey: string, batch: Entry[]): Promise<void> {
+  let missing = batch
+  for (let attempt = 0; attempt < RETRIES && missing.length > 0; attempt++) {
+    const started = Date.now()
+    // A list read half-written (a file store's write is not atomic) is never taken for an empty one: written back, it would drop everyone.
+    const read = readList(await call(config.store, 'getItem', listKey))
+    if (read === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, VERIFY_MS))
+      continue
+    }
+    const list = live(read, started)
+    for (const entry of missing) list[entry.id] = entry.until
+    const kept = Object.entries(list).sort(([, a], [, b]) => (b === 0 ? Infinity : b) - (a === 0 ? Infinity : a)).slice(0, MAX_LISTED)
+    const longest = kept.some(([, end]) => end === 0) ? undefined : Math.ceil((Math.max(...kept.map(([, end]) => end)) - started) / 1000)
+    await call(config.store, 'setItem', listKey, `${RECORD_PREFIX}${JSON.stringify(Object.fromEntries(kept))}`, ttlOption(longest))
+    // Read back after a pause longer than another writer's read-change-write takes (twice this one's, on this store):
+    // a sign-in of the same user elsewhere that read the list before this write and wrote after it has landed by then.
+    const pause = Math.max(VERIFY_MS, 2 * (Date.now() - started))
+    await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause * attempt))
+    const check = parseList(await call(config.store, 'getItem', listKey))
+    missing = missing.filter((entry) => check[entry.id] !== entry.until)
+  }
 }
 
 /** Takes a session off a user's lists (it moved to another user). */
