@@ -285,3 +285,30 @@ describe('refreshes, outages and setup', () => {
     ])
   })
 })
+
+describe('a lagged refresh after a quiet spell', () => {
+  it('lists the minutes since the last refresh, and after a day without requests everything once rather than 1,440 minutes', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const storage = createStorage()
+    const listed: string[] = []
+    // The real memory storage, with the prefixes asked of getKeys written down.
+    const store = { getItem: storage.getItem, setItem: storage.setItem, removeItem: storage.removeItem, getKeys: (base: string) => (listed.push(base), storage.getKeys(base)) }
+    const sessions = createSessions<Data>({ password, revocations: revocable({ store, lag: 5 }) })
+    const jar = new Jar()
+    const session = await sessions.read(jar.request())
+    session.data.count = 1
+    jar.apply(await sessions.commit(session, new Response('ok')))
+    await sessions.read(jar.request())
+    expect(listed).toEqual(['ifs:rv:log:'])
+    listed.length = 0
+    vi.setSystemTime(Date.now() + 6_000)
+    await sessions.read(jar.request())
+    expect(listed.length).toBeGreaterThan(0)
+    expect(listed.length).toBeLessThanOrEqual(4)
+    expect(listed.every((prefix) => /^ifs:rv:log:\d+:$/.test(prefix))).toBe(true)
+    listed.length = 0
+    vi.setSystemTime(Date.now() + 24 * 3600_000)
+    expect((await sessions.read(jar.request())).data.count).toBe(1)
+    expect(listed).toEqual(['ifs:rv:log:'])
+  })
+})

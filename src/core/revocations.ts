@@ -49,6 +49,8 @@ const KNOWN = ['store', 'lag', 'onOutage', 'onRefreshError'] as const
 export const DEFAULT_LAG = 5
 const BUCKET_MS = 60_000
 const SKEW_MS = SKEW_SECONDS * 1000
+/** After a longer quiet spell, one listing of everything costs less than one per minute missed (a day: 1,440). */
+const MAX_BUCKETS_LISTED = 10
 const PREFIX = 'ifs:rv:'
 const LOG = `${PREFIX}log:`
 
@@ -87,6 +89,8 @@ export class RevocationView {
   /** When the listing the view holds began; undefined until the first load. */
   loadedAt: number | undefined
   refreshing: Promise<void> | undefined
+  /** When `refreshing` began: one that outlives the store timeout is given up on. */
+  refreshingSince = 0
   /** After a failed refresh, requests go on from the view until then without waiting for another. */
   retryAt = 0
 
@@ -214,11 +218,14 @@ export class Revocations {
    */
   #refresh(now: number, waited: boolean): Promise<void> {
     const view = this.view as RevocationView
-    if (view.refreshing) return view.refreshing
+    // On Workers a refresh started by a request already answered may never settle (its I/O belongs to
+    // that request): past the store timeout, later requests start their own rather than wait on it.
+    if (view.refreshing && now - view.refreshingSince <= this.#store.timeout) return view.refreshing
     const started = now
     const since = view.loadedAt
     const run = async () => {
-      const prefixes = since === undefined ? [LOG] : bucketRange(since - SKEW_MS, started + SKEW_MS).map(revocationKeys.bucket)
+      const buckets = since === undefined ? [] : bucketRange(since - SKEW_MS, started + SKEW_MS)
+      const prefixes = since === undefined || buckets.length > MAX_BUCKETS_LISTED ? [LOG] : buckets.map(revocationKeys.bucket)
       const listed = await guarded(this.#store, 'list', 'refreshing the revocation view', () => Promise.all(prefixes.map((prefix) => call(this.#store.store, 'getKeys', prefix))))
       listed.forEach((keys, i) => this.#absorb(view, prefixes[i] as string, keys))
       view.prune(Date.now())
@@ -232,9 +239,10 @@ export class Revocations {
         if (waited && view.loadedAt === undefined && !this.open) throw error
       })
       .finally(() => {
-        view.refreshing = undefined
+        if (view.refreshing === refreshing) view.refreshing = undefined
       })
     view.refreshing = refreshing
+    view.refreshingSince = now
     return refreshing
   }
 
