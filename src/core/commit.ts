@@ -117,7 +117,11 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const created = state.destroyed || state.passwordId === undefined || newUser ? now : state.createdAt
   const ttl = dataJson === '{}' ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now)
   const rid = state.revocable ? (state.rid ??= newSessionId()) : undefined
-  const meta = hasFlash ? { created, sealed: now, flash, ...(rid !== undefined && { rid }) } : rid !== undefined ? { created, sealed: now, rid } : { created, sealed: now }
+  // An id made now (a new session, regenerateId, a sign-in) is sealed with its birth: the session kept by
+  // revokeAll(user, { except }) may regenerate its id afterwards and stay signed in.
+  const ridAt = rid === undefined ? undefined : rid === state.readRid ? state.readRidAt : now
+  const idMeta = rid === undefined ? undefined : ridAt === undefined ? { rid } : { rid, ra: ridAt }
+  const meta = hasFlash ? { created, sealed: now, flash, ...idMeta } : idMeta ? { created, sealed: now, ...idMeta } : { created, sealed: now }
   // With a store the data goes there, before any header is built, and the seal carries only its id.
   const storedJson = stored && (data === session.data ? dataJson : JSON.stringify(data))
   const saved = stored && (await saveStored(config, stored, { dataJson: storedJson as string, data: data as Record<string, unknown>, flash: hasFlash ? flash : undefined, created, now, ttl }))
@@ -150,9 +154,9 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   }
   if (id !== undefined) entry.id = id
   if (saved?.userKey !== undefined) entry.userKey = saved.userKey
-  if (rid !== undefined) Object.assign(entry, { rid, user })
+  if (rid !== undefined) Object.assign(entry, ridAt === undefined ? { rid, user } : { rid, ridAt, user })
   cacheEntry(cache, entry)
-  if (rid !== undefined) Object.assign(state, { readRid: rid, user })
+  if (rid !== undefined) Object.assign(state, { readRid: rid, readRidAt: ridAt, user })
   // What was written is what the client now holds: committing this session again writes only later changes.
   Object.assign(state, { base, flashIn: flash, flashOut: undefined, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true, regenerate: false })
   state.flashRead.clear()

@@ -68,6 +68,8 @@ const bucketOf = (time: number) => Math.floor(time / BUCKET_MS)
 export interface RevocableSeal {
   rid: string
   createdAt: number
+  /** When rid was made, when the seal says (older seals: createdAt stands in). */
+  ridAt?: number
   /** userId of the data, once computed; null: no user. */
   user?: string | null
   /** HMACs of user under each password, once computed. */
@@ -316,7 +318,7 @@ export class Revocations {
 }
 
 function revokedBy(notBefore: { at: number; except: string | undefined }, seal: RevocableSeal): boolean {
-  return seal.createdAt < notBefore.at && seal.rid !== notBefore.except
+  return (seal.ridAt ?? seal.createdAt) < notBefore.at && seal.rid !== notBefore.except
 }
 
 function parseNotBefore(value: unknown): { at: number; except: string | undefined } | undefined {

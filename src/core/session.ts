@@ -93,6 +93,8 @@ export interface ReadState {
   revocable: boolean
   rid: string | undefined
   readRid: string | undefined
+  /** When readRid was made (sealed as `ra`); undefined for seals from before it was sealed. */
+  readRidAt: number | undefined
   /** With revocations: an id to revoke at commit (destroy(), regenerateId(true)). */
   revokeRid: string | undefined
   /** With revocations and userId: whose the session read was (null: no one's). */
@@ -119,6 +121,8 @@ export interface CacheEntry {
   userKey?: string
   /** With revocations: the seal's id, whose user, and that user's keys once computed (revocations.ts). */
   rid?: string
+  /** When rid was made: "sign out everywhere" ends ids made before it, whatever the session's age. */
+  ridAt?: number
   user?: string | null
   userKeys?: string[]
 }
@@ -189,7 +193,7 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
     state.createdAt = entry.createdAt
     state.sealedAt = entry.sealedAt
     state.passwordId = entry.passwordId
-    if (state.revocable) Object.assign(state, { rid: entry.rid, readRid: entry.rid, user: entry.user })
+    if (state.revocable) Object.assign(state, { rid: entry.rid, readRid: entry.rid, readRidAt: entry.ridAt, user: entry.user })
     if (entry.id !== undefined || config.store) await readFromStore(config, state, entry, now)
     return createSession(state, entry.expiresAt)
   } catch (error) {
@@ -277,6 +281,7 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
   if (config.revocations) {
     // A seal from before revocations (or iron-session's) has no id: one from its MAC, the same on every replay.
     entry.rid = meta?.rid ?? config.revocations.legacyRid(seal)
+    if (meta?.rid !== undefined && meta.ra !== undefined) entry.ridAt = meta.ra
     entry.user = config.revocations.userId ? config.revocations.userOf(pristine) : null
   }
   return entry
@@ -288,8 +293,9 @@ interface Bookkeeping {
   flash: Record<string, unknown> | undefined
   /** With a store: the session id. */
   id: string | undefined
-  /** With revocations: the seal's id. */
+  /** With revocations: the seal's id, and when that id was made. */
   rid: string | undefined
+  ra: number | undefined
   /** With a store: the user's key (an HMAC of the user id), for the user's not-before time. */
   u: string | undefined
 }
@@ -298,9 +304,9 @@ interface Bookkeeping {
 function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
   if (meta === undefined) return undefined
   if (meta === null || typeof meta !== 'object') throw new RefusedError('invalid', `the seal's ${RESERVED_KEY} is not an object`)
-  const { created, sealed, flash, id, rid, u } = meta as { created?: unknown; sealed?: unknown; flash?: unknown; id?: unknown; rid?: unknown; u?: unknown }
+  const { created, sealed, flash, id, rid, ra, u } = meta as { created?: unknown; sealed?: unknown; flash?: unknown; id?: unknown; rid?: unknown; ra?: unknown; u?: unknown }
   const latest = now + SKEW_SECONDS * 1000
-  for (const time of [created, sealed]) {
+  for (const time of [created, sealed, ra]) {
     if (time !== undefined && (typeof time !== 'number' || !Number.isFinite(time) || time > latest)) {
       throw new RefusedError('invalid', `the seal's ${RESERVED_KEY} holds a time that is not a past moment`)
     }
@@ -312,7 +318,7 @@ function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
   if (rid !== undefined && !isSessionId(rid)) throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.rid is not a session id`)
   if (u !== undefined && (typeof u !== 'string' || !USER_KEY.test(u))) throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.u is not a user key`)
   // One shape, field by field: objects spread together take many shapes, and every read of them is slow.
-  return { created: created as number | undefined, sealed: sealed as number | undefined, flash: flash as Record<string, unknown> | undefined, id: id as string | undefined, rid: rid as string | undefined, u: u as string | undefined }
+  return { created: created as number | undefined, sealed: sealed as number | undefined, flash: flash as Record<string, unknown> | undefined, id: id as string | undefined, rid: rid as string | undefined, ra: ra as number | undefined, u: u as string | undefined }
 }
 
 /** Expiry is checked on every read, cache hits included: the seal's own, then maxLifetime's. */
@@ -370,6 +376,7 @@ function newState(config: Config, now: number, transport: ReadState['transport']
     revocable: config.revocations !== undefined,
     rid: undefined,
     readRid: undefined,
+    readRidAt: undefined,
     revokeRid: undefined,
     user: undefined,
   }
