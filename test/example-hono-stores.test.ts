@@ -82,8 +82,9 @@ describe.each(['memory', 'fs', 'redis'])('examples/hono with SESSION_STORE=%s', 
   })
 })
 
-it('SESSION_STORE names memory, a directory or Redis, and nothing else', async () => {
+it('SESSION_STORE names memory, a directory, Redis or a Redis Cluster, and nothing else', async () => {
   expect(await createStore(undefined)).toBeUndefined()
-  await expect(createStore('mongodb://x')).rejects.toThrow('SESSION_STORE must be memory, fs:<directory> or a redis:// URL')
+  await expect(createStore('mongodb://x')).rejects.toThrow('SESSION_STORE must be memory, fs:<directory>, a redis:// URL or redis-cluster://host:port,…')
   await expect(createStore('fs:')).rejects.toThrow('SESSION_STORE must be')
+  await expect(createStore('redis-cluster://')).rejects.toThrow('SESSION_STORE must be')
 })

@@ -118,3 +118,4 @@ it('a master killed under load (64 clients on two instances): every answer is ri
   expect(result.readBack + result.lost).toBe(64)
   expect(result.lost).toBeLessThanOrEqual(8)
 }, 120_000)
+
