@@ -119,3 +119,18 @@ it('a master killed under load (64 clients on two instances): every answer is ri
   expect(result.lost).toBeLessThanOrEqual(8)
 }, 120_000)
 
+
+it('revocations on the cluster, strict (lag 0): a sign-out on one instance is refused on the other at once, markers on every shard', async () => {
+  const { revocable } = await import('../src/revocations.js')
+  const make = () => createSessions<Data>({ password, userId: (d) => d.user, revocations: revocable({ store: storage, lag: 0 }) })
+  const [here, there] = [make(), make()]
+  const jars = await Promise.all(Array.from({ length: 30 }, async (_, i) => (await signIn(here, { user: `r-${i}` })).jar))
+  const stolen = jars.map((jar) => new Jar(jar.header))
+  for (const jar of jars) {
+    const session = await here.read(jar.request())
+    session.destroy()
+    jar.apply(await here.commit(session, new Response()))
+  }
+  const reads = await Promise.all(stolen.map(async (jar) => (await there.read(jar.request())).unsealError))
+  expect(reads).toEqual(Array(30).fill('revoked'))
+}, 60_000)
