@@ -17,6 +17,7 @@ import { runToEnd } from './children.js'
 import { startRedis } from './redis.js'
 import { log, summary } from './stats.js'
 import { revocable } from '../dist/revocations.js'
+import { sessionStore } from '../dist/store/index.js'
 
 const PASSWORD = 'bench-revocations-password-0123456789-abcd'
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -87,7 +88,7 @@ async function readCosts(redis, n) {
     ['cookie-only', { password: PASSWORD }],
     ['lagged revocations (lag 5 s)', { password: PASSWORD, revocations: revocable({ store: storage, lag: 5 }) }],
     ['strict revocations (lag 0)', { password: PASSWORD, userId: (data) => data.user, revocations: revocable({ store: storage, lag: 0 }) }],
-    ['store mode (the data in Redis)', { password: PASSWORD, userId: (data) => data.user, store: storage }],
+    ['store mode (the data in Redis)', { password: PASSWORD, userId: (data) => data.user, store: sessionStore(storage) }],
   ]
   const rows = []
   try {

@@ -12,17 +12,18 @@ const EXTERNAL = ['hono', 'hono/*', '@remix-run/*']
 
 /**
  * Gzipped bytes the cookie-only Hono mount (`ironSession` from `iron-fetch-session/hono`) may weigh.
- * 17,000 → 18,000 with the store hardening of round three (maxStoredBytes, legacySeals, id rotation), then
- * → 19,500 with the user index that needs no scan (user-index.ts, user-key.ts): the store's code still comes
- * with every mount, until it moves out of the core as revocations did (issue 21's weight target, 8 KB).
+ * 17,000 → 18,000 with the store hardening of round three, → 19,500 with the user index; then → 15,500 once the
+ * store moved out of the core to its own entry point (`sessionStore` from 'iron-fetch-session/store'), as
+ * revocations had: a cookie-only app bundles none of it.
  */
-export const COOKIE_ONLY_BUDGET = 19_500
+export const COOKIE_ONLY_BUDGET = 15_500
 /** Where the issue wants it: at most 8 KB gzipped. Reported beside the budget, not yet met. */
 export const COOKIE_ONLY_TARGET = 8 * 1024
 
 export const ENTRIES = [
   { key: 'hono', name: "ironSession from 'iron-fetch-session/hono' (the cookie-only mount)", code: "export { ironSession } from './dist/adapters/hono.js'" },
   { key: 'honoRevocations', name: "the Hono mount with revocable from 'iron-fetch-session/revocations'", code: "export { ironSession } from './dist/adapters/hono.js'; export { revocable } from './dist/revocations.js'" },
+  { key: 'honoStore', name: "the Hono mount with sessionStore from 'iron-fetch-session/store'", code: "export { ironSession } from './dist/adapters/hono.js'; export { sessionStore } from './dist/store/index.js'" },
   { key: 'fetch', name: "withSession from 'iron-fetch-session/fetch'", code: "export { withSession } from './dist/adapters/fetch.js'" },
   { key: 'fetchRouter', name: "ironSession from 'iron-fetch-session/fetch-router'", code: "export { ironSession } from './dist/adapters/fetch-router.js'" },
   { key: 'core', name: "createSessions from 'iron-fetch-session'", code: "export { createSessions } from './dist/index.js'" },

@@ -6,6 +6,7 @@
 import { createStorage } from 'unstorage'
 import redisDriver from 'unstorage/drivers/redis'
 import { createSessions } from '../dist/index.js'
+import { sessionStore } from '../dist/store/index.js'
 import { startRedis } from './redis.js'
 import { log } from './stats.js'
 
@@ -26,7 +27,7 @@ export async function runUsers({ quick }) {
     }
     const keys = Number((await redis.command('DBSIZE')).slice(1))
     log(`users: ${keys} sessions in Redis`)
-    const sessions = createSessions({ password: PASSWORD, store: storage, userId: (data) => data.user })
+    const sessions = createSessions({ password: PASSWORD, store: sessionStore(storage), userId: (data) => data.user })
     const seals = []
     for (let device = 0; device < 5; device++) {
       const session = await sessions.read(new Request('http://localhost/'))

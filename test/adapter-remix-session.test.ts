@@ -8,6 +8,7 @@ import { createStorage } from 'unstorage'
 import { describe, expect, it, vi } from 'vitest'
 import { createIronSessionStorage, MAX_REMIX_SEAL } from '../src/adapters/remix-session.js'
 import { createSessions, SessionTooLargeError } from '../src/index.js'
+import { sessionStore } from '../src/store/index.js'
 import { Jar, password, url } from './helpers.js'
 
 describe('cookie-only', () => {
@@ -120,7 +121,7 @@ describe('cookie-only', () => {
 describe('a Remix 3 app: fetch-router routes with Remix’s own signed cookie', () => {
   it('signs in with regenerateId, counts, flashes and signs out, over real Requests', async () => {
     const store = createStorage()
-    const storage = createIronSessionStorage({ password, store })
+    const storage = createIronSessionStorage({ password, store: sessionStore(store) })
     const cookie = createCookie('session', { secrets: ['a-cookie-signing-secret-for-the-test'], httpOnly: true, secure: true, sameSite: 'Lax', path: '/' })
     /** Read, handle, save: what Remix's session middleware does around a route. */
     const withRemixSession = (handle: (session: Session) => Response | Promise<Response>) => async ({ request }: { request: Request }) => {
@@ -161,7 +162,7 @@ describe('a Remix 3 app: fetch-router routes with Remix’s own signed cookie', 
 describe('with a store', () => {
   it('session.id is the store key; the cookie holds only it, whatever the data', async () => {
     const store = createStorage()
-    const storage = createIronSessionStorage({ password, store })
+    const storage = createIronSessionStorage({ password, store: sessionStore(store) })
     const session = await storage.read(null)
     expect(session.id).toMatch(/^[0-9a-f]{32}$/)
     session.set('notes', 'n'.repeat(50_000))
@@ -173,7 +174,7 @@ describe('with a store', () => {
   })
 
   it('regenerateId() after sign-in: a new id and cookie, the old session kept (Remix’s own example)', async () => {
-    const sessionStorage = createIronSessionStorage({ password, store: createStorage() })
+    const sessionStorage = createIronSessionStorage({ password, store: sessionStore(createStorage()) })
     const requestIndex = async (cookie: string | null) => {
       const session = await sessionStorage.read(cookie)
       session.set('visits', Number(session.get('visits') ?? 0) + 1)
@@ -198,7 +199,7 @@ describe('with a store', () => {
 
   it('regenerateId(true) and revoke(id) end the old session: its cookie then reads as a new one', async () => {
     const onUnsealError = vi.fn()
-    const sessionStorage = createIronSessionStorage({ password, store: createStorage(), onUnsealError })
+    const sessionStorage = createIronSessionStorage({ password, store: sessionStore(createStorage()), onUnsealError })
     const first = await sessionStorage.read(null)
     first.set('userId', 'mj')
     const firstCookie = await sessionStorage.save(first)
@@ -218,8 +219,8 @@ describe('with a store', () => {
 
   it('two servers sharing a store read each other’s sessions, and one can list and end a user’s', async () => {
     const store = createStorage()
-    const a = createIronSessionStorage({ password, store, userId: (data) => data.userId as string | undefined })
-    const b = createIronSessionStorage({ password, store, userId: (data) => data.userId as string | undefined })
+    const a = createIronSessionStorage({ password, store: sessionStore(store), userId: (data) => data.userId as string | undefined })
+    const b = createIronSessionStorage({ password, store: sessionStore(store), userId: (data) => data.userId as string | undefined })
     const cookies: string[] = []
     for (const storage of [a, b, a]) {
       const session = await storage.read(null)

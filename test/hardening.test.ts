@@ -7,6 +7,7 @@ import { createStorage, type Storage } from 'unstorage'
 import { describe, expect, it, vi, afterEach } from 'vitest'
 import { getIronSession } from '../src/adapters/iron-session.js'
 import { createSessions, sealData, SessionTooLargeError, type Session, type SessionOptions, type Sessions } from '../src/index.js'
+import { sessionStore } from '../src/store/index.js'
 import { Jar, password } from './helpers.js'
 
 type Data = { user?: string; count?: number; notes?: string }
@@ -26,7 +27,7 @@ afterEach(() => {
 })
 
 describe('a cookie-only seal read after a store is added', () => {
-  const stored = (storage: Storage, options: Partial<SessionOptions<Data>> = {}) => createSessions<Data>({ password, store: storage, userId: (data) => data.user, ...options })
+  const stored = (storage: Storage, options: Partial<SessionOptions<Data>> = {}) => createSessions<Data>({ password, store: sessionStore(storage), userId: (data) => data.user, ...options })
 
   it('every replay lands on one id, taken from the seal: destroy() on one ends them all', async () => {
     const storage = createStorage()
@@ -73,7 +74,7 @@ describe('a cookie-only seal read after a store is added', () => {
     const refused = await visit(stored(createStorage(), { legacySeals: 'refuse' }), legacy)
     expect([refused.session.unsealError, refused.session.data]).toEqual(['invalid', {}])
     expect(refused.response.headers.getSetCookie()[0]).toMatch(/^session=; Max-Age=0/)
-    expect(() => createSessions({ password, store: createStorage(), legacySeals: 'keep' as never })).toThrow("legacySeals must be 'migrate' (default) or 'refuse'")
+    expect(() => createSessions({ password, store: sessionStore(createStorage()), legacySeals: 'keep' as never })).toThrow("legacySeals must be 'migrate' (default) or 'refuse'")
     expect(() => createSessions({ password, legacySeals: 'refuse' })).toThrow('legacySeals needs a store')
   })
 })
@@ -82,7 +83,7 @@ describe('revokeAll with a store whose getKeys ignores the prefix', () => {
   it("revokeAll('mallory') ends no one else's session", async () => {
     const storage = createStorage()
     const careless = Object.assign(Object.create(storage) as Storage, { getKeys: () => storage.getKeys() })
-    const sessions = createSessions<Data>({ password, store: careless, userId: (data) => data.user })
+    const sessions = createSessions<Data>({ password, store: sessionStore(careless), userId: (data) => data.user })
     const ada = new Jar()
     await visit(sessions, ada, (s) => s.set('user', 'ada'))
     await visit(sessions, new Jar(), (s) => s.set('user', 'mallory'))
@@ -133,7 +134,7 @@ describe('header firstContact and browsers', () => {
 describe('store mode and a sign-in without regenerateId()', () => {
   it('a change of user on the same id rotates the id and ends the old one: a planted id is worth nothing', async () => {
     const storage = createStorage()
-    const sessions = createSessions<Data>({ password, store: storage, userId: (data) => data.user })
+    const sessions = createSessions<Data>({ password, store: sessionStore(storage), userId: (data) => data.user })
     const victim = new Jar()
     const planted = await visit(sessions, victim, (s) => s.set('count', 1))
     const attacker = copy(victim)
@@ -148,7 +149,7 @@ describe('store mode and a sign-in without regenerateId()', () => {
 describe('maxStoredBytes', () => {
   it('a 20 MB session fails at commit with SessionTooLargeError, before anything is stored or any header built', async () => {
     const storage = createStorage()
-    const sessions = createSessions<Data>({ password, store: storage })
+    const sessions = createSessions<Data>({ password, store: sessionStore(storage) })
     const session = await sessions.read(new Jar().request())
     session.set('notes', 'n'.repeat(20 * 1024 * 1024))
     const error = await sessions.commit(session, ok()).catch((e: unknown) => e)
@@ -156,7 +157,7 @@ describe('maxStoredBytes', () => {
     expect(String(error)).toMatch(/is \d+ bytes of JSON, over maxStoredBytes \(262144\)/)
     expect(await storage.getKeys()).toEqual([])
     // Under the limit, a write goes through; the limit can be raised.
-    const big = createSessions<Data>({ password, store: storage, maxStoredBytes: 1024 * 1024 })
+    const big = createSessions<Data>({ password, store: sessionStore(storage), maxStoredBytes: 1024 * 1024 })
     const jar = new Jar()
     await visit(big, jar, (s) => s.set('notes', 'n'.repeat(500_000)))
     // Read by options with the default limit, that record is refused unread.
@@ -166,7 +167,7 @@ describe('maxStoredBytes', () => {
   })
 
   it('a limit that is not a whole number of bytes from 1024 fails at setup', () => {
-    expect(() => createSessions({ password, store: createStorage(), maxStoredBytes: 10 })).toThrow('maxStoredBytes must be a whole number of bytes, at least 1024')
+    expect(() => createSessions({ password, store: sessionStore(createStorage()), maxStoredBytes: 10 })).toThrow('maxStoredBytes must be a whole number of bytes, at least 1024')
     expect(() => createSessions({ password, maxStoredBytes: 4096 })).toThrow('maxStoredBytes needs a store')
   })
 })
@@ -177,7 +178,7 @@ describe("a user's sessions without a scan of everyone's", () => {
   it('sessionsOf and revokeAll never list the store, and work on a store without getKeys', async () => {
     const storage = createStorage()
     const noListing = { getItem: storage.getItem.bind(storage), setItem: storage.setItem.bind(storage), removeItem: storage.removeItem.bind(storage) }
-    const sessions = createSessions<Data>({ password, store: noListing, userId: userOf })
+    const sessions = createSessions<Data>({ password, store: sessionStore(noListing), userId: userOf })
     const devices = [new Jar(), new Jar(), new Jar()]
     const ids = []
     for (const jar of devices) ids.push((await visit(sessions, jar, (s) => s.set('user', 'ida'))).session.id)
@@ -188,7 +189,7 @@ describe("a user's sessions without a scan of everyone's", () => {
 
   it('revokeAll ends a session its list lost, by the not-before time every read checks', async () => {
     const storage = createStorage()
-    const sessions = createSessions<Data>({ password, store: storage, userId: userOf })
+    const sessions = createSessions<Data>({ password, store: sessionStore(storage), userId: userOf })
     const jar = new Jar()
     await visit(sessions, jar, (s) => s.set('user', 'jo'))
     for (const key of await storage.getKeys('ifs:users')) await storage.setItem(key, 'ifs1:{}') // the list lost it
@@ -204,7 +205,7 @@ describe("a user's sessions without a scan of everyone's", () => {
 
   it('sessions filed the way before (a SHA-256 key per session, no user key in the seal) move over at their next request; revokeAll ends them before that', async () => {
     const storage = createStorage()
-    const sessions = createSessions<Data>({ password, store: storage, userId: userOf })
+    const sessions = createSessions<Data>({ password, store: sessionStore(storage), userId: userOf })
     const sha = createHash('sha256').update('kim').digest('hex')
     const old = async (id: string) => {
       const now = Date.now() - 1000

@@ -20,6 +20,7 @@ import { ironSession as routerSession } from 'iron-fetch-session/fetch-router'
 import { withSession } from 'iron-fetch-session/fetch'
 import { getIronSession } from 'iron-fetch-session/iron-session'
 import { createIronSessionStorage } from 'iron-fetch-session/remix-session'
+import { sessionStore } from 'iron-fetch-session/store'
 import { Hono } from 'hono'
 import { createRouter } from '@remix-run/fetch-router'
 import { Session } from '@remix-run/session'
@@ -82,7 +83,7 @@ const store = {
   removeItem: (key: string) => void map.delete(key),
   getKeys: (base: string) => [...map.keys()].filter((key) => key.startsWith(base)),
 }
-const stored = createSessions<Data>({ password, store, userId: (data) => (data.count === undefined ? undefined : 'someone') })
+const stored = createSessions<Data>({ password, store: sessionStore(store), userId: (data) => (data.count === undefined ? undefined : 'someone') })
 const storedSession = await stored.read(new Request(url))
 storedSession.set('count', 7)
 const storedCookie = cookieOf(await stored.commit(storedSession, new Response('ok')))

@@ -49,6 +49,7 @@ it("the quick start's install lines bring every package its server.ts imports an
 
 it("the Errors table's first column is what each error prints", async () => {
   const { createSessions, NotJsonError, SessionStoreError, SessionTooLargeError, UnsealError } = await import('../src/index.js')
+  const { sessionStore } = await import('../src/store/index.js')
   const { z } = await import('zod')
   const readme = await readFile(`${root}README.md`, 'utf8')
   const table = readme.slice(readme.indexOf('## Errors'), readme.indexOf('\n## ', readme.indexOf('## Errors') + 3))
@@ -71,7 +72,7 @@ it("the Errors table's first column is what each error prints", async () => {
     await committing((s) => (s as { set(k: string, v: unknown): void }).set('count', 'one'), { schema: z.object({ count: z.number().optional() }) }),
     await committing((s) => { const session = s as unknown as { destroy(): void; set(k: string, v: unknown): void }; session.destroy(); session.set('x', 1) }),
     await committing((s) => (s as { set(k: string, v: unknown): void }).set('__ifs', 1)),
-    await committing((s) => (s as { set(k: string, v: unknown): void }).set('x', 1), { store: failing }),
+    await committing((s) => (s as { set(k: string, v: unknown): void }).set('x', 1), { store: sessionStore(failing) }),
     (() => { try { createSessions({ password, store: {} as never }) } catch (error) { return error } })(),
   ]
   expect(errors[1]).toBeInstanceOf(NotJsonError)
@@ -86,9 +87,10 @@ it("the Errors table's first column is what each error prints", async () => {
 it('the seal length the README gives for a store is what a store-backed session writes', async () => {
   const { createSessions } = await import('../src/index.js')
   const { createStorage } = await import('unstorage')
+  const { sessionStore } = await import('../src/store/index.js')
   const readme = await readFile(`${root}README.md`, 'utf8')
   const said = Number(/a seal of (\d+) characters whatever the data's/.exec(readme)![1])
-  const sessions = createSessions({ password: 'a-readme-password-of-at-least-32-characters', store: createStorage() })
+  const sessions = createSessions({ password: 'a-readme-password-of-at-least-32-characters', store: sessionStore(createStorage()) })
   for (const data of [{ n: 1 }, { notes: 'x'.repeat(100_000) }]) {
     const session = await sessions.read(new Request('https://app.example/'))
     Object.assign(session.data, data)

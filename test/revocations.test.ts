@@ -15,6 +15,7 @@ import { startRedis, type RunningRedis } from '../bench/redis.js'
 import { createSessions, SessionStoreError, type Session, type SessionOptions, type Sessions } from '../src/index.js'
 import { Jar, password } from './helpers.js'
 import { revocable } from '../src/revocations.js'
+import { sessionStore } from '../src/store/index.js'
 
 type Data = { user?: string; count?: number }
 type S = Sessions<Data>
@@ -267,7 +268,7 @@ describe('refreshes, outages and setup', () => {
     const store = createStorage()
     const make = (options: Record<string, unknown>) => () => createSessions({ password, ...options } as SessionOptions)
     const plan = (options: Record<string, unknown>) => () => revocable(options as never)
-    expect(make({ store, revocations: revocable({ store }) })).toThrow('store and revocations do not go together')
+    expect(make({ store: sessionStore(store), revocations: revocable({ store }) })).toThrow('store and revocations do not go together')
     expect(plan({ store, lags: 5 })).toThrow('unknown revocations option "lags". Did you mean lag?')
     expect(plan({ store, lag: -1 })).toThrow('revocations.lag must be a number of seconds from 0')
     expect(plan({ store: { getItem() {}, setItem() {}, removeItem() {} } })).toThrow('revocations with a lag need a store with getKeys')

@@ -26,4 +26,12 @@ describe('bundle size', () => {
     expect(cookieOnly.text).not.toContain('ifs:rv:')
     expect(withRevocations.bytes.length - cookieOnly.bytes.length).toBeGreaterThan(4000)
   })
+
+  it('the store costs only the apps that import sessionStore(): the cookie-only mount holds none of its code', async () => {
+    const [cookieOnly, withStore] = await Promise.all([bundle(entry('hono')), bundle(entry('honoStore'))])
+    expect(withStore.text).toContain('ifs:session:')
+    expect(cookieOnly.text).not.toContain('ifs:session:')
+    expect(cookieOnly.text).not.toContain('ifs:users:')
+    expect(withStore.bytes.length - cookieOnly.bytes.length).toBeGreaterThan(8000)
+  })
 })

@@ -7,6 +7,7 @@ import redisDriver from 'unstorage/drivers/redis'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startCluster, type RunningCluster } from '../bench/redis.js'
 import { createSessions, SessionStoreError, type Sessions } from '../src/index.js'
+import { sessionStore } from '../src/store/index.js'
 import { Jar, password } from './helpers.js'
 
 type Data = { user?: string; client?: number; n?: number }
@@ -45,7 +46,7 @@ async function signIn(sessions: Sessions<Data>, data: Data) {
 }
 
 it('200 users × 5 sessions across the shards: each user lists exactly theirs, and revokeAll ends them all', async () => {
-  const [a, b] = [createSessions<Data>({ password, store: storage, userId: (d) => d.user }), createSessions<Data>({ password, store: storage, userId: (d) => d.user })]
+  const [a, b] = [createSessions<Data>({ password, store: sessionStore(storage), userId: (d) => d.user }), createSessions<Data>({ password, store: sessionStore(storage), userId: (d) => d.user })]
   const users = Array.from({ length: 200 }, (_, i) => `user-${i}`)
   const signedIn = new Map<string, Array<{ jar: Jar; id: string }>>()
   await Promise.all(users.map(async (user, u) => signedIn.set(user, await Promise.all(Array.from({ length: 5 }, (_, d) => signIn(d % 2 ? a : b, { user, n: u * 10 + d }))))))
@@ -63,7 +64,7 @@ it('200 users × 5 sessions across the shards: each user lists exactly theirs, a
 }, 120_000)
 
 it('a master killed under load (64 clients on two instances): every answer is right or a 503, none another client’s; sessions read back after the failover', async () => {
-  const apps = [createSessions<Data>({ password, store: storage, storeTimeout: 3000 }), createSessions<Data>({ password, store: storage, storeTimeout: 3000 })]
+  const apps = [createSessions<Data>({ password, store: sessionStore(storage), storeTimeout: 3000 }), createSessions<Data>({ password, store: sessionStore(storage), storeTimeout: 3000 })]
   const result = { ok: 0, unavailable: 0, wrong: 0, lost: 0, acknowledged: 0, readBack: 0, failoverMs: 0 }
   const clients = await Promise.all(Array.from({ length: 64 }, async (_, client) => ({ client, confirmed: 0, uncertain: 0, ...(await signIn(apps[client % 2]!, { client, n: 0 })) })))
   let stop = false
@@ -102,7 +103,7 @@ it('a master killed under load (64 clients on two instances): every answer is ri
   stop = true
   await work
   // Read back through a new instance (no cache) on the client that followed the failover.
-  const reader = createSessions<Data>({ password, store: storage })
+  const reader = createSessions<Data>({ password, store: sessionStore(storage) })
   for (const c of clients) {
     result.acknowledged++
     const session = await reader.read(c.jar.request())

@@ -14,6 +14,7 @@ import { startRedis, type RunningRedis } from '../bench/redis.js'
 import { withSession } from '../src/adapters/fetch.js'
 import { ironSession, type SessionEnv } from '../src/adapters/hono.js'
 import { createSessions, SessionStoreError } from '../src/index.js'
+import { sessionStore } from '../src/store/index.js'
 import { Jar, password, url } from './helpers.js'
 
 type Data = { count?: number; user?: string }
@@ -45,7 +46,7 @@ describe('a disk that fails (unstorage fs driver)', () => {
   }
 
   it('read rejects with SessionStoreError, commit rejects before any Set-Cookie, and afterwards every session reads as it was', async () => {
-    const sessions = createSessions<Data>({ password, store: storage, userId: (data) => data.user })
+    const sessions = createSessions<Data>({ password, store: sessionStore(storage), userId: (data) => data.user })
     const jar = new Jar()
     const signedIn = await sessions.read(jar.request())
     signedIn.set('count', 1)
@@ -72,7 +73,7 @@ describe('a disk that fails (unstorage fs driver)', () => {
   })
 
   it('through Hono the app answers 503 and sets no cookie; through withSession the handler never runs', async () => {
-    const sessions = { password, store: storage }
+    const sessions = { password, store: sessionStore(storage) }
     const jar = new Jar()
     const app = new Hono<SessionEnv<Data>>()
       .use(ironSession<Data>(sessions))
@@ -117,7 +118,7 @@ describe('a Redis that stops answering (SIGSTOP), with storeTimeout', () => {
   })
 
   it('read and commit reject with SessionStoreError naming the timeout; thawed, the sessions read as they were', async () => {
-    const sessions = createSessions<Data>({ password, store: storage, storeTimeout: 300 })
+    const sessions = createSessions<Data>({ password, store: sessionStore(storage), storeTimeout: 300 })
     const jar = new Jar()
     const first = await sessions.read(jar.request())
     first.set('count', 1)

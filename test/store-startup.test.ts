@@ -7,6 +7,7 @@ import redisDriver from 'unstorage/drivers/redis'
 import { afterAll, expect, it } from 'vitest'
 import { startRedis, type RunningRedis } from '../bench/redis.js'
 import { createSessions, SessionStoreError } from '../src/index.js'
+import { sessionStore } from '../src/store/index.js'
 import { Jar, password } from './helpers.js'
 
 let redis: RunningRedis | undefined
@@ -25,7 +26,7 @@ it('started while Redis is down: 503-worthy errors naming the call, then session
   dispose = () => storage.dispose()
   const client = storage.getMount('').driver.getInstance!() as { on(event: 'error', listener: (error: Error) => void): void }
   client.on('error', (error) => void warnings.push(error.message))
-  const sessions = createSessions<{ n?: number }>({ password, store: storage, storeTimeout: 2000 })
+  const sessions = createSessions<{ n?: number }>({ password, store: sessionStore(storage), storeTimeout: 2000 })
 
   const jar = new Jar()
   const first = await sessions.read(jar.request())

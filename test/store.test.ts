@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { z } from 'zod'
 import { startRedis, type RunningRedis } from '../bench/redis.js'
 import { createSessions, type Session, type SessionOptions, type Sessions } from '../src/index.js'
+import { sessionStore } from '../src/store/index.js'
 import { Jar, newPassword, password, setCookieSummary, url } from './helpers.js'
 
 type Data = { user?: string; count?: number; notes?: string; device?: string }
@@ -71,7 +72,7 @@ afterEach(() => {
 
 describe.each(drivers)('%s store', (name, make) => {
   let storage: Storage
-  const stored = (options: Partial<SessionOptions<Data>> = {}) => createSessions<Data>({ password, store: storage, userId: (data) => data.user, ...options })
+  const stored = (options: Partial<SessionOptions<Data>> = {}) => createSessions<Data>({ password, store: sessionStore(storage), userId: (data) => data.user, ...options })
 
   beforeAll(async () => {
     storage = await make()
@@ -118,7 +119,7 @@ describe.each(drivers)('%s store', (name, make) => {
     })
 
     it('flash lives in the record: there on the next request, then gone', async () => {
-      const sessions = createSessions<Data, { notice: string }>({ password, store: storage })
+      const sessions = createSessions<Data, { notice: string }>({ password, store: sessionStore(storage) })
       const jar = new Jar()
       await visit(sessions as unknown as S, jar, (s) => (s.set('count', 1), (s as unknown as Session<Data, { notice: string }>).flash('notice', 'Signed in')))
       expect(JSON.parse(((await storage.getItem(recordKey(await idOf(jar)))) as string).slice(5)).flash).toEqual({ notice: 'Signed in' })
@@ -178,7 +179,7 @@ describe.each(drivers)('%s store', (name, make) => {
       const jar = new Jar()
       await visit(stored(), jar, (s) => s.set('count', -1))
       const schema = z.object({ count: z.number().nonnegative().optional(), user: z.string().optional() })
-      const strict = createSessions({ password, store: storage, schema })
+      const strict = createSessions({ password, store: sessionStore(storage), schema })
       expect((await strict.read(jar.request())).unsealError).toBe('invalid-data')
       const before = await snapshot(storage)
       const session = await strict.read(new Request(url))
@@ -393,23 +394,28 @@ describe.each(drivers)('%s store', (name, make) => {
 describe('setup: store options fail at setup with the fix', () => {
   const storage = createStorage()
   it.each<[Record<string, unknown>, string]>([
-    [{ store: {} }, 'store must have getItem, setItem and removeItem (missing getItem, setItem, removeItem)'],
-    [{ store: { getItem() {}, setItem() {} } }, 'missing removeItem'],
-    [{ store: storage, storeTimeout: 0 }, 'storeTimeout must be a whole number of milliseconds'],
-    [{ store: storage, storeTimeout: '5s' }, 'storeTimeout must be a whole number of milliseconds'],
+    [{ store: {} }, "store takes sessionStore(storage) from 'iron-fetch-session/store'"],
+    [{ store: storage }, 'not the storage itself: write store: sessionStore(storage)'],
+    [{ store: sessionStore(storage), storeTimeout: 0 }, 'storeTimeout must be a whole number of milliseconds'],
+    [{ store: sessionStore(storage), storeTimeout: '5s' }, 'storeTimeout must be a whole number of milliseconds'],
     [{ storeTimeout: 100 }, 'storeTimeout needs a store'],
     [{ userId: () => 'x' }, 'userId needs a store'],
-    [{ store: storage, userId: 'user' }, 'userId must be a function'],
+    [{ store: sessionStore(storage), userId: 'user' }, 'userId must be a function'],
   ])('%o', (options, message) => {
     expect(() => createSessions({ password, ...options } as SessionOptions)).toThrow(message)
+  })
+
+  it('sessionStore() checks the storage it is given', () => {
+    expect(() => sessionStore({} as never)).toThrow('the storage given to sessionStore() must have getItem, setItem and removeItem (missing getItem, setItem, removeItem)')
+    expect(() => sessionStore({ getItem() {}, setItem() {} } as never)).toThrow('(missing removeItem)')
   })
 
   it('without a store, revoke and sessionsOf say what they need; with one, destroyHeaders refuses', async () => {
     const cookieOnly = createSessions({ password })
     await expect(cookieOnly.revoke('0'.repeat(32))).rejects.toThrow('revoke(id) needs the store option')
     await expect(cookieOnly.sessionsOf('ada')).rejects.toThrow('needs the store option')
-    await expect(createSessions({ password, store: storage }).sessionsOf('ada')).rejects.toThrow('needs the userId option')
-    const withStore = createSessions({ password, store: storage })
+    await expect(createSessions({ password, store: sessionStore(storage) }).sessionsOf('ada')).rejects.toThrow('needs the userId option')
+    const withStore = createSessions({ password, store: sessionStore(storage) })
     expect(() => withStore.destroyHeaders(withStore as never)).toThrow('destroyHeaders() cannot end a stored session at once')
   })
 })

@@ -12,6 +12,7 @@ import { html } from 'hono/html'
 import { HTTPException } from 'hono/http-exception'
 import { createSessions, SessionStoreError } from 'iron-fetch-session'
 import { ironSession } from 'iron-fetch-session/hono'
+import { sessionStore } from 'iron-fetch-session/store'
 
 /** The one account, shown on the sign-in page. A real app checks a password hash from its database. */
 export const DEMO_USER = { username: 'demo', password: 'demo', name: 'Demo User' }
@@ -84,7 +85,7 @@ export function createApp({ password, secure = process.env.NODE_ENV === 'product
     // (With a store the cookie holds only an id, and chunking never happens.)
     chunk: true,
     // With a store: the data lives there, and each session is filed under its user for the devices list.
-    ...(store && { store, userId: (data) => data.user?.username }),
+    ...(store && { store: sessionStore(store), userId: (data) => data.user?.username }),
     // With revocations: the data stays in the cookie, and a sign-out is written to the store for every process to refuse.
     ...(revocations && { revocations, userId: (data) => data.user?.username }),
   }

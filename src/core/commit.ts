@@ -10,7 +10,6 @@ import { sealJson } from './seal.ts'
 import { sameJson, tapeOf, type JsonTape } from './json.ts'
 import { warnPlainHttp } from './dev-warnings.ts'
 import { cacheEntry, EMPTY, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
-import { endStored, saveStored } from './stored-session.ts'
 import { newSessionId } from './ids.ts'
 
 /** Header lines to append: `set-cookie` lines, and the header transport's seal ('' tells the client to drop it). */
@@ -103,7 +102,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   if (state.revocable) await settleRevocation(config, state, dataJson === '{}')
   if (dataJson === '{}' && !hasFlash) {
     // Nothing to keep: clear whatever the request carried (signed out, emptied, or refused), and end the stored id first.
-    if (stored) await endStored(config, stored)
+    if (stored) await config.store!.end(config, stored)
     return clearHeaders(config, state)
   }
   if (RESERVED_KEY in session.data) {
@@ -124,7 +123,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const meta = hasFlash ? { created, sealed: now, flash, ...idMeta } : idMeta ? { created, sealed: now, ...idMeta } : { created, sealed: now }
   // With a store the data goes there, before any header is built, and the seal carries only its id.
   const storedJson = stored && (data === session.data ? dataJson : JSON.stringify(data))
-  const saved = stored && (await saveStored(config, stored, { dataJson: storedJson as string, data: data as Record<string, unknown>, flash: hasFlash ? flash : undefined, created, now, ttl }))
+  const saved = stored && (await config.store!.save(config, stored, { dataJson: storedJson as string, data: data as Record<string, unknown>, flash: hasFlash ? flash : undefined, created, now, ttl }))
   const id = saved?.id
   const value = await sealJson(config.passwords, payloadJson(session, data, dataJson, meta, id, saved?.userKey), ttl, now)
   // What the client will hold, as pristine JSON: the baseline of this session's next commit, and the cache's.

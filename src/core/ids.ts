@@ -28,3 +28,6 @@ export function idFromSeal(seal: string): string {
   const mac = fromBase64Url(parts[parts.length - 1] ?? '')
   return mac && mac.length >= 16 ? toHex(mac.subarray(0, 16)) : toHex(new TextEncoder().encode(seal.slice(-16).padStart(16, '0')))
 }
+
+/** A user's key as a seal or a store key carries it: HMAC-SHA256 in hex (src/store/user-key.ts). */
+export const USER_KEY = /^[0-9a-f]{64}$/

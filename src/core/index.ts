@@ -7,8 +7,8 @@ import { Lru } from './lru.ts'
 import { mountable } from './mounts.ts'
 import { normalizeOptions, type SessionOptions } from './options.ts'
 import { readSession, type CacheEntry, type Session } from './session.ts'
-import { revoke } from './stored-session.ts'
-import { revokeAll, sessionsOf, type StoredSessionInfo } from './user-sessions.ts'
+import { needsStore } from './store-option.ts'
+import type { StoredSessionInfo } from '../store/user-sessions.ts'
 
 export type { SessionHeaders }
 
@@ -52,9 +52,20 @@ export function createSessions<Data extends Record<string, unknown> = Record<str
     commit: (session, response) => commitSession(config, cache, session as unknown as Session, response),
     commitHeaders: (session, response) => commitHeaders(config, cache, session as unknown as Session, response),
     destroyHeaders: (session) => destroyHeaders(config, session as unknown as Session),
-    revoke: async (id) => (config.revocations ? config.revocations.revokeId(id) : revoke(config, id)),
-    sessionsOf: async (user) => sessionsOf(config, user) as Promise<Array<StoredSessionInfo<Data>>>,
-    revokeAll: async (user, options) => (config.revocations ? config.revocations.revokeUser(user, options) : revokeAll(config, user, options)),
+    revoke: async (id) => {
+      if (config.revocations) return config.revocations.revokeId(id)
+      if (!config.store) throw needsStore(config, 'revoke(id)')
+      return config.store.revoke(config, id)
+    },
+    sessionsOf: async (user) => {
+      if (!config.store) throw needsStore(config, 'sessionsOf(user)')
+      return config.store.sessionsOf(config, user) as Promise<Array<StoredSessionInfo<Data>>>
+    },
+    revokeAll: async (user, options) => {
+      if (config.revocations) return config.revocations.revokeUser(user, options)
+      if (!config.store) throw needsStore(config, 'revokeAll(user)')
+      return config.store.revokeAll(config, user, options)
+    },
   }
   // Kept beside the object, not on it: the key holds the password, and apps log objects.
   mountable(sessions, config.cookie.name, JSON.stringify(options, sortedByIdentity))

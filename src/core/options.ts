@@ -7,7 +7,7 @@ import { normalizePasswords, type Password, type Passwords } from './passwords.t
 import { checkTtl, FOURTEEN_DAYS } from './seal.ts'
 import { checkKeys } from './strict.ts'
 import { plainHttpWarning, type PlainHttpWarning } from './dev-warnings.ts'
-import { storeConfig, type SessionStore, type StoreConfig } from './store.ts'
+import { bindStore, type BoundStore, type StorePlan } from './store-option.ts'
 import type { Revocations } from './revocations.ts'
 import { bindRevocations, type RevocationsPlan } from './revocations-option.ts'
 
@@ -60,12 +60,13 @@ export interface SessionOptions<Data = Record<string, unknown>> {
   /** Told why a cookie was refused; the session then reads as empty. */
   onUnsealError?: (reason: UnsealErrorReason, error: unknown) => void
 
-  // Server-side store (README "Stores"; checked by storeConfig in store.ts).
+  // Server-side store (README "Stores"; checked by bindStore in store-option.ts and storeConfig in src/store/store.ts).
   /**
-   * Keep the data in a store — an unstorage Storage, or anything with getItem, setItem(key, value, { ttl })
-   * and removeItem — and only a sealed random id in the cookie. Enables session.id, revoke and destroy on the server.
+   * `sessionStore(storage)` from 'iron-fetch-session/store': keep the data in `storage` (an unstorage Storage, or
+   * anything with getItem, setItem(key, value, { ttl }) and removeItem) and only a sealed random id in the cookie.
+   * Enables session.id, revoke and destroy on the server.
    */
-  store?: SessionStore
+  store?: StorePlan
   /** Milliseconds a store operation may take before it fails with SessionStoreError. Default 5000. */
   storeTimeout?: number
   /**
@@ -79,7 +80,7 @@ export interface SessionOptions<Data = Record<string, unknown>> {
    * replay of it is the same session and ends with it. 'refuse': read it as invalid, once migration is over.
    */
   legacySeals?: 'migrate' | 'refuse'
-  /** Whose a stored session is, from its data, for sessions.sessionsOf(user) and revokeAll(user). Needs store.getKeys. */
+  /** Whose a stored session is, from its data, for sessions.sessionsOf(user) and revokeAll(user). */
   userId?: (data: Partial<Data>) => string | number | undefined
 
   /**
@@ -105,7 +106,7 @@ export interface Config {
   onUnsealError: SessionOptions['onUnsealError']
   /** Development only: warn once when a Secure cookie answers plain http. */
   plainHttp: PlainHttpWarning | undefined
-  store: StoreConfig | undefined
+  store: BoundStore | undefined
   revocations: Revocations | undefined
 }
 
@@ -187,7 +188,7 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
     throw new TypeError('iron-fetch-session: onUnsealError must be a function (reason, error) => void.')
   }
 
-  const store = storeConfig(options, passwords)
+  const store = bindStore(options, passwords)
   const revocations = bindRevocations(options, { passwords, ttl, maxLifetime })
 
   return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, plainHttp: plainHttpWarning(cookie.attributes.secure), store, revocations }

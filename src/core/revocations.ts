@@ -25,9 +25,9 @@ import type { Passwords } from './passwords.ts'
 import { SKEW_SECONDS } from './seal.ts'
 import { idFromSeal, isSessionId, shortId } from './ids.ts'
 import { BIND, type BindConfig, type RevocationsPlan } from './revocations-option.ts'
-import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, RECORD_PREFIX, revokedTtl, ttlOption, userOf, type SessionStore, type StoreConfig } from './store.ts'
+import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, RECORD_PREFIX, revokedTtl, ttlOption, userOf, type SessionStore, type StoreConfig } from '../store/store.ts'
 import { checkKeys } from './strict.ts'
-import { USER_KEY, userKeys } from './user-key.ts'
+import { USER_KEY, userKeys } from '../store/user-key.ts'
 
 export type { RevocationsPlan }
 

@@ -15,12 +15,11 @@ import { readSealCookies } from './cookies.ts'
 import { cloneJson, type JsonTape } from './json.ts'
 import type { Config, StandardSchemaV1, UnsealErrorReason } from './options.ts'
 import { SKEW_SECONDS, unseal, UnsealError } from './seal.ts'
-import { SessionStoreError, isSessionId, newSessionId } from './store.ts'
-import { newStoredState, readStored, type StoredState } from './stored-session.ts'
+import { isSessionId, newSessionId, USER_KEY } from './ids.ts'
+import { SessionStoreError, type StoredState } from './store-option.ts'
 import { isToken, RESERVED_KEY } from './tokens.ts'
 import { insecureHost } from './dev-warnings.ts'
 import type { RevocableSeal } from './revocations.ts'
-import { USER_KEY } from './user-key.ts'
 
 export { RESERVED_KEY }
 
@@ -240,7 +239,8 @@ function findSeal(config: Config, request: Request): { seal: string | undefined;
 
 /** With a store: the data and flash come from the record the seal names, or the session is refused. */
 async function readFromStore(config: Config, state: ReadState, entry: CacheEntry, now: number): Promise<void> {
-  const found = await readStored(config, state.stored, entry.id, now, entry.seal, entry.userKey)
+  if (!config.store || !state.stored) throw new RefusedError('invalid', 'the seal names a stored session, and no store is configured')
+  const found = await config.store.read(config, state.stored, entry.id, now, entry.seal, entry.userKey)
   if (found === undefined) return
   if ('reason' in found) throw new RefusedError(found.reason, found.message)
   // A fresh JSON.parse per request: the data is never shared, so no copy is needed to hand it out.
@@ -372,7 +372,7 @@ function newState(config: Config, now: number, transport: ReadState['transport']
     destroyed: false,
     settled: false,
     regenerate: false,
-    stored: config.store ? newStoredState() : undefined,
+    stored: config.store?.newState(),
     revocable: config.revocations !== undefined,
     rid: undefined,
     readRid: undefined,

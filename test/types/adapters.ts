@@ -2,6 +2,7 @@
 import { createRouter } from '@remix-run/fetch-router'
 import { Hono } from 'hono'
 import { createSessions } from '../../src/index.js'
+import { sessionStore } from '../../src/store/index.js'
 import { withSession } from '../../src/adapters/fetch.js'
 import { ironSession as routerSession, SessionKey } from '../../src/adapters/fetch-router.js'
 import { ironSession } from '../../src/adapters/hono.js'
@@ -63,7 +64,7 @@ void sessions.read(new Request('https://x.test/')).then((session) => {
 })
 
 // Stores: an unstorage Storage is a store as it is; userId is typed by the data; the store's ends are typed.
-const stored = createSessions<Data>({ password, store: createStorage(), userId: (data) => data.user?.name })
+const stored = createSessions<Data>({ password, store: sessionStore(createStorage()), userId: (data) => data.user?.name })
 void stored.sessionsOf('ada').then((list) => {
   const count: number | undefined = list[0]?.data.count
   const id: string | undefined = list[0]?.id
@@ -75,12 +76,12 @@ void stored.read(new Request('https://x.test/')).then((session) => {
   return id
 })
 // @ts-expect-error userId reads the data's own keys
-createSessions<Data>({ password, store: createStorage(), userId: (data) => data.nope })
+createSessions<Data>({ password, store: sessionStore(createStorage()), userId: (data) => data.nope })
 // @ts-expect-error a store needs getItem, setItem and removeItem
 createSessions<Data>({ password, store: { getItem: () => null } })
 
 // Remix 3: the storage gives Remix's own Session.
-const remix = createIronSessionStorage<Data>({ password, store: createStorage() })
+const remix = createIronSessionStorage<Data>({ password, store: sessionStore(createStorage()) })
 void remix.read(null).then((session) => {
   const remixSession: RemixSession = session
   return remixSession.id

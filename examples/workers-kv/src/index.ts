@@ -12,6 +12,7 @@
  * 60 seconds to be seen at other locations (README, "Stores").
  */
 import { createSessions, SessionStoreError, type Sessions } from 'iron-fetch-session'
+import { sessionStore } from 'iron-fetch-session/store'
 import { createStorage } from 'unstorage'
 import cloudflareKVBindingDriver from 'unstorage/drivers/cloudflare-kv-binding'
 import { type Data, routes } from '../../shared/routes.ts'
@@ -30,7 +31,7 @@ function sessionsFor(env: Env): Sessions<Data> {
   let sessions = made.get(env.SESSIONS)
   if (!sessions) {
     const store = createStorage({ driver: cloudflareKVBindingDriver({ binding: env.SESSIONS as never }) })
-    sessions = createSessions<Data>({ password: env.SESSION_PASSWORD, store, userId: (data) => data.user })
+    sessions = createSessions<Data>({ password: env.SESSION_PASSWORD, store: sessionStore(store), userId: (data) => data.user })
     made.set(env.SESSIONS, sessions)
   }
   return sessions

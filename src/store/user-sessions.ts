@@ -9,7 +9,7 @@
  * a narrow race between two sign-ins of one user, which the later of them
  * repairs by reading its entry back.
  */
-import type { Config } from './options.ts'
+import type { Config } from '../core/options.ts'
 import { decodeRecord, endSession, loadRecord, type StoreConfig } from './store.ts'
 import { expired, requireStore } from './stored-session.ts'
 import { endedBy, listed, writeNotBefore } from './user-index.ts'

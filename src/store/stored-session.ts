@@ -7,32 +7,16 @@
  * password rotation, schema — are the same as for a cookie session and stay
  * in session.ts and commit.ts; this file only moves data to and from the store.
  */
-import type { Config, UnsealErrorReason } from './options.ts'
-import { SKEW_SECONDS } from './seal.ts'
-import { SessionTooLargeError } from './cookies.ts'
-import { idFromSeal } from './ids.ts'
+import type { Config, UnsealErrorReason } from '../core/options.ts'
+import { SKEW_SECONDS } from '../core/seal.ts'
+import { SessionTooLargeError } from '../core/cookies.ts'
+import { idFromSeal } from '../core/ids.ts'
 import { call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, isSessionId, keys, loadRecord, newSessionId, shortId, storeTtl, ttlOption, userHash, userOf, type StoreConfig, type StoredRecord } from './store.ts'
 import { endedBy, indexSession, parseNotBefore, unindexSession } from './user-index.ts'
 import { userKeys } from './user-key.ts'
+import { needsStore, type StoredState, type StoredWrite } from '../core/store-option.ts'
 
-/** Per request, with a store: which id was read and which one commit writes. */
-export interface StoredState {
-  /** The id commit writes to: the one read, or a new one (made on first use, by regenerateId, after destroy). */
-  id: string | undefined
-  /** The id whose record this request read; undefined for a new session. */
-  readId: string | undefined
-  /** That record's user and user-index expiry. */
-  user: string | undefined
-  indexed: number | undefined
-  /** End readId at commit: destroy(), or regenerateId(true). */
-  endRead: boolean
-  /** A cookie-only seal (from before the store was added) read under a store: commit moves its data in. */
-  migrate: boolean
-  /** The id that seal moves to (taken from the seal): ended if the session ends or moves on before it is written. */
-  moved?: string | undefined
-  /** A seal from before user keys were sealed in (or a record filed the old way): commit re-seals and re-files it. */
-  upgrade?: boolean
-}
+export type { StoredState, StoredWrite }
 
 export function newStoredState(): StoredState {
   return { id: undefined, readId: undefined, user: undefined, indexed: undefined, endRead: false, migrate: false }
@@ -98,17 +82,6 @@ export function expired(config: Config, record: StoredRecord, now: number): stri
   if (record.expires !== undefined && record.expires <= now - SKEW_SECONDS * 1000) return `expired at ${new Date(record.expires).toISOString()}`
   if (config.maxLifetime !== undefined && record.created + config.maxLifetime * 1000 <= now) return `passed maxLifetime (created ${new Date(record.created).toISOString()})`
   return undefined
-}
-
-export interface StoredWrite {
-  /** The data as stored (after the schema), as JSON. */
-  dataJson: string
-  data: Record<string, unknown>
-  flash: Record<string, unknown> | undefined
-  created: number
-  now: number
-  /** The seal's ttl in seconds; 0: no expiry. */
-  ttl: number
 }
 
 /**
@@ -191,10 +164,6 @@ export async function revoke(config: Config, id: string): Promise<boolean> {
 }
 
 export function requireStore(config: Config, what: string): StoreConfig {
-  if (!config.store) {
-    // sessionsOf lists, which revocations cannot (they keep no list of sessions); revoke and revokeAll end, which they can.
-    const or = what.startsWith('sessionsOf') ? (config.revocations ? ' (revocations keep no list of sessions)' : '') : ' or the revocations option'
-    throw new TypeError(`iron-fetch-session: ${what} needs the store option${or}: a cookie session has nothing on the server to end or list.`)
-  }
+  if (!config.store) throw needsStore(config, what)
   return config.store
 }

@@ -19,7 +19,7 @@
  * SHA-256 of the user id) move to this one at their next request; until then
  * revokeAll ends them all the same (their records name their user).
  */
-import { isSessionId, shortId } from './ids.ts'
+import { isSessionId, shortId } from '../core/ids.ts'
 import { call, guarded, keys, RECORD_PREFIX, revokedTtl, storeTtl, ttlOption, type StoreConfig } from './store.ts'
 import { userKeys } from './user-key.ts'
 

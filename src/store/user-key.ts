@@ -5,13 +5,13 @@
  * would. One per password, the sealing one first: written under the first,
  * looked up under all, so a rotation loses nothing.
  */
-import { toHex } from './base64url.ts'
-import type { SecretKeys } from './keys.ts'
-import { Lru } from './lru.ts'
-import type { Passwords } from './passwords.ts'
+import { toHex } from '../core/base64url.ts'
+import type { SecretKeys } from '../core/keys.ts'
+import { Lru } from '../core/lru.ts'
+import type { Passwords } from '../core/passwords.ts'
 
 const SALT = 'iron-fetch-session revocations user key'
-export const USER_KEY = /^[0-9a-f]{64}$/
+export { USER_KEY } from '../core/ids.ts'
 
 const cached = new WeakMap<Passwords, Lru<string, Promise<string[]>>>()
 

@@ -14,10 +14,11 @@
  * Records start with `ifs1:` so no store layer (unstorage's destr, a client
  * that auto-parses JSON) changes them on the way back: we parse them ourselves.
  */
-import { toHex } from './base64url.ts'
-import { SKEW_SECONDS } from './seal.ts'
-import { shortId } from './ids.ts'
-import type { Passwords } from './passwords.ts'
+import { toHex } from '../core/base64url.ts'
+import { SKEW_SECONDS } from '../core/seal.ts'
+import { shortId } from '../core/ids.ts'
+import type { Passwords } from '../core/passwords.ts'
+import type { StoreBindOptions } from '../core/store-option.ts'
 
 /** What a store must offer: an unstorage `Storage` has all of it. Methods may return values or promises. */
 export interface SessionStore {
@@ -61,33 +62,12 @@ export const keys = {
   legacyUser: (userHash: string, id: string) => `ifs:user:${userHash}:${id}`,
 }
 
-export class SessionStoreError extends Error {
-  override name = 'SessionStoreError'
-  constructor(
-    /** What was being done: reading a session, writing one, ending one, or listing a user's. */
-    readonly operation: 'read' | 'write' | 'end' | 'list',
-    message: string,
-    options?: { cause: unknown },
-  ) {
-    super(`iron-fetch-session: ${message}`, options)
-  }
-}
+export { SessionStoreError } from '../core/store-option.ts'
+import { SessionStoreError } from '../core/store-option.ts'
 
 /** The store options from the session options: all checked here, at setup, with the fix in the message. */
-export function storeConfig(options: { store?: unknown; storeTimeout?: unknown; userId?: unknown; maxStoredBytes?: unknown; legacySeals?: unknown; revocations?: unknown }, passwords: Passwords): StoreConfig | undefined {
-  const { store, storeTimeout, userId, maxStoredBytes, legacySeals } = options
-  if (store === undefined) {
-    if (maxStoredBytes !== undefined) throw new TypeError('iron-fetch-session: maxStoredBytes needs a store; add store, or drop maxStoredBytes (a cookie is limited by chunk).')
-    if (legacySeals !== undefined) throw new TypeError('iron-fetch-session: legacySeals needs a store: it says what a store does with cookie-only seals. Add store, or drop legacySeals.')
-  }
-  // With revocations, storeTimeout and userId are theirs (revocations.ts checks them).
-  if (store === undefined && options.revocations !== undefined) return undefined
-  if (store === undefined) {
-    if (storeTimeout !== undefined) throw new TypeError('iron-fetch-session: storeTimeout needs a store; add store, or drop storeTimeout.')
-    if (userId !== undefined) throw new TypeError('iron-fetch-session: userId needs a store: a cookie session has no server-side list of sessions. Add store, or drop userId.')
-    return undefined
-  }
-  checkStoreShape(store, 'store')
+export function storeConfig(store: SessionStore, options: StoreBindOptions, passwords: Passwords): StoreConfig {
+  const { storeTimeout, userId, maxStoredBytes, legacySeals } = options
   const timeout = storeTimeout ?? DEFAULT_STORE_TIMEOUT
   if (typeof timeout !== 'number' || !Number.isSafeInteger(timeout) || timeout < 1 || timeout > 2 ** 31 - 1) {
     throw new TypeError(`iron-fetch-session: storeTimeout must be a whole number of milliseconds, at least 1 (default ${DEFAULT_STORE_TIMEOUT}); got ${String(storeTimeout)}.`)
@@ -101,7 +81,7 @@ export function storeConfig(options: { store?: unknown; storeTimeout?: unknown; 
   }
   const legacy = legacySeals ?? 'migrate'
   if (legacy !== 'migrate' && legacy !== 'refuse') throw new TypeError(`iron-fetch-session: legacySeals must be 'migrate' (default) or 'refuse'; got ${String(legacySeals)}.`)
-  return { store: store as SessionStore, timeout, userId: userId as StoreConfig['userId'], passwords, maxBytes, legacySeals: legacy }
+  return { store, timeout, userId: userId as StoreConfig['userId'], passwords, maxBytes, legacySeals: legacy }
 }
 
 /** Throws unless `store` has the methods every store needs; `option` names it in the message. */
@@ -112,7 +92,7 @@ export function checkStoreShape(store: unknown, option: string): void {
   }
 }
 
-export { isSessionId, newSessionId, shortId } from './ids.ts'
+export { isSessionId, newSessionId, shortId } from '../core/ids.ts'
 
 /**
  * Runs store calls with a deadline. Any throw, rejection or timeout becomes a
