@@ -16,6 +16,7 @@ export function markdown(results) {
     `- **Node:** ${machine.node}${runtimes ? `; **Deno** ${version(runtimes, 'deno')}, **Bun** ${version(runtimes, 'bun')}` : ''}`,
     `- **Crypto backend:** ${codec.backend ?? 'webcrypto'} (chosen at run time; the WebCrypto backend is measured beside it)`,
     `- **Date:** ${machine.date}`,
+    ...Object.entries(run.rerun ?? {}).map(([stage, r]) => `- **Re-run alone:** the ${stage} stage, on ${r.date.slice(0, 10)} (\`npm run bench -- --only ${stage}\`), after the full run above; its table and targets are from that run.`),
     `- **Other processes' CPU** during each stage, in cores (of ${machine.cores}): ${Object.entries(run.otherProcessesCores)
       .map(([stage, cores]) => `${stage} ${cores ?? 'unknown'}`)
       .join(', ')}. Work beside the bench skews its figures.`,

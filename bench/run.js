@@ -46,6 +46,10 @@ import { targets } from './targets.js'
 const quick = process.argv.includes('--quick')
 const out = (name) => new URL(`./${name}`, import.meta.url)
 
+// `--only <stage>`: re-runs one stage into the last full run's results; the report says which stage, and when.
+const onlyAt = process.argv.indexOf('--only')
+const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1]
+
 if (process.argv.includes('--render')) {
   const results = JSON.parse(await readFile(out('results.json'), 'utf8'))
   await write(results)
@@ -62,7 +66,9 @@ setTimeout(() => {
 
 const started = performance.now()
 const seconds = (since) => Number(((performance.now() - since) / 1000).toFixed(1))
-const results = { machine: machine(), run: { quick, seconds: 0, stageSeconds: {}, otherProcessesCores: {} } }
+const results = only
+  ? JSON.parse(await readFile(out('results.json'), 'utf8'))
+  : { machine: machine(), run: { quick, seconds: 0, stageSeconds: {}, otherProcessesCores: {} } }
 log(`bench${quick ? ' --quick' : ''}: ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}`)
 
 try {
@@ -78,7 +84,7 @@ try {
     ['users', runUsers],
     ['cluster', runCluster],
     ['store', runStoreStage],
-  ]) {
+  ].filter(([name]) => only === undefined || name === only)) {
     const t = performance.now()
     const cpu = cpuSnapshot()
     log(`${name}: starting`)
@@ -93,7 +99,8 @@ try {
   process.exit(1)
 }
 
-results.run.seconds = seconds(started)
+if (only) (results.run.rerun ??= {})[only] = { date: new Date().toISOString(), seconds: seconds(started) }
+else results.run.seconds = seconds(started)
 await write(results)
 // A lost write or a session read by the wrong client is a wrong result, not a slow one.
 if (wrongResults(results.load) > 0) process.exitCode = 1
