@@ -1,6 +1,6 @@
 export interface SizeEntry {
-  key: string
-  name: string
+  key?: string
+  name?: string
   code: string
   platform?: 'browser' | 'node'
 }
@@ -8,10 +8,14 @@ export interface Size {
   minified: number
   gzipped: number
 }
+/** development: bundled as `wrangler dev` bundles it, with every message whole. */
+export interface BundleOptions {
+  development?: boolean
+}
 export const COOKIE_ONLY_BUDGET: number
 export const COOKIE_ONLY_TARGET: number
-export const ENTRIES: SizeEntry[]
-export const PEERS: SizeEntry[]
-export function bundleSize(entry: SizeEntry): Promise<Size>
-export function bundle(entry: SizeEntry): Promise<{ bytes: Uint8Array; text: string }>
-export function runSize(): Promise<{ budget: number; target: number; ours: Array<Size & { key: string; name: string }>; peers: Array<Size & { key: string; name: string }> }>
+export const ENTRIES: Array<SizeEntry & { key: string; name: string }>
+export const PEERS: Array<SizeEntry & { key: string; name: string }>
+export function bundleSize(entry: SizeEntry, options?: BundleOptions): Promise<Size>
+export function bundle(entry: SizeEntry, options?: BundleOptions): Promise<{ bytes: Uint8Array; text: string }>
+export function runSize(): Promise<{ budget: number; target: number; ours: Array<Size & { key: string; name: string; development: number }>; peers: Array<Size & { key: string; name: string; development: number }> }>

@@ -14,9 +14,9 @@ const EXTERNAL = ['hono', 'hono/*', '@remix-run/*']
  * Gzipped bytes the cookie-only Hono mount (`ironSession` from `iron-fetch-session/hono`) may weigh.
  * 17,000 → 18,000 with the store hardening of round three, → 19,500 with the user index; then → 15,500 once the
  * store moved out of the core to its own entry point (`sessionStore` from 'iron-fetch-session/store'), as
- * revocations had: a cookie-only app bundles none of it.
+ * revocations had: a cookie-only app bundles none of it; → 14,000 with the production bundle's short messages.
  */
-export const COOKIE_ONLY_BUDGET = 15_500
+export const COOKIE_ONLY_BUDGET = 14_000
 /** Where the issue wants it: at most 8 KB gzipped. Reported beside the budget, not yet met. */
 export const COOKIE_ONLY_TARGET = 8 * 1024
 
@@ -38,20 +38,28 @@ export const PEERS = [
   { key: 'honoSession', name: '@hono/session (useSession)', code: "export { useSession } from '@hono/session'" },
 ]
 
-/** { minified, gzipped } bytes of one entry's code, bundled as an app would. */
-export async function bundleSize(entry) {
-  const { bytes } = await bundle(entry)
+/** { minified, gzipped } bytes of one entry's code, bundled as an app would; `development`: the same as `wrangler dev` bundles it. */
+export async function bundleSize(entry, { development = false } = {}) {
+  const { bytes } = await bundle(entry, { development })
   return { minified: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length }
 }
 
-/** The minified bundle itself: its bytes and text. */
-export async function bundle(entry) {
+/**
+ * The minified bundle itself: its bytes and text. For the edge, resolved as wrangler resolves it (conditions
+ * workerd, worker, browser) with NODE_ENV production, as `wrangler deploy` and esbuild's browser platform
+ * define it when minifying: the development messages are left out (src/core/messages.ts). `development`
+ * keeps them, as `wrangler dev` does.
+ */
+export async function bundle(entry, { development = false } = {}) {
+  const node = entry.platform === 'node'
   const result = await build({
     stdin: { contents: entry.code, resolveDir: root, loader: 'js' },
     bundle: true,
     minify: true,
     format: 'esm',
     platform: entry.platform ?? 'browser',
+    conditions: node ? [] : ['workerd', 'worker', 'browser'],
+    define: node ? {} : { 'process.env.NODE_ENV': development ? '"development"' : '"production"' },
     external: EXTERNAL,
     write: false,
     logLevel: 'silent',
@@ -60,6 +68,7 @@ export async function bundle(entry) {
 }
 
 export async function runSize() {
-  const measure = async (list) => Promise.all(list.map(async (e) => ({ key: e.key, name: e.name, ...(await bundleSize(e)) })))
+  const measure = async (list) =>
+    Promise.all(list.map(async (e) => ({ key: e.key, name: e.name, ...(await bundleSize(e)), development: (await bundleSize(e, { development: true })).gzipped })))
   return { budget: COOKIE_ONLY_BUDGET, target: COOKIE_ONLY_TARGET, ours: await measure(ENTRIES), peers: await measure(PEERS) }
 }

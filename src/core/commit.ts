@@ -3,6 +3,7 @@
  * the result on the Response — appended, never clobbering the app's own
  * Set-Cookie headers, and on a copy when the Response's headers are immutable.
  */
+import { brief, DEV } from './messages.ts'
 import { cookieMaxAge, expireCookies, liveCookieNames, writeSealCookies } from './cookies.ts'
 import type { Config } from './options.ts'
 import { stringifyJson } from './plain-json.ts'
@@ -47,7 +48,7 @@ export async function commitHeaders(config: Config, cache: UnsealCache | undefin
 
 function stateOf(session: Session): ReadState {
   const state = (session as Session & { [STATE]?: ReadState })[STATE]
-  if (!state) throw new TypeError('iron-fetch-session: commit() takes a session returned by read() of the same createSessions().')
+  if (!state) throw new TypeError(DEV ? 'iron-fetch-session: commit() takes a session returned by read() of the same createSessions().' : brief('commit() takes a session returned by read() of the same createSessions()'))
   return state
 }
 
@@ -95,7 +96,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const hasFlash = Object.keys(flash).length > 0
   if (state.destroyed && dataJson !== '{}') {
     throw new Error(
-      'iron-fetch-session: data was written to the session after destroy(), and saving it would sign the user back in. destroy() is terminal for this request; to start a new session, write it on the next request.',
+      DEV ? 'iron-fetch-session: data was written to the session after destroy(), and saving it would sign the user back in. destroy() is terminal for this request; to start a new session, write it on the next request.' : brief('data was written to the session after destroy(), and saving it would sign the user back in'),
     )
   }
   // With revocations, what ends (destroy(), regenerateId(true), data emptied) is revoked before any header is built.
@@ -106,7 +107,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
     return clearHeaders(config, state)
   }
   if (RESERVED_KEY in session.data) {
-    throw new TypeError(`iron-fetch-session: session.data.${RESERVED_KEY} is reserved for the session's own bookkeeping; use another key.`)
+    throw new TypeError(DEV ? `iron-fetch-session: session.data.${RESERVED_KEY} is reserved for the session's own bookkeeping; use another key.` : brief(`session.data.${RESERVED_KEY} is reserved for the session's own bookkeeping`))
   }
   const data = config.schema ? await validate(config.schema, session.data, 'commit') : session.data
   // With revocations and userId: a session whose user changes (a sign-in) starts anew, with a new id and creation time.
@@ -202,10 +203,10 @@ export function clearHeaders(config: Config, state: ReadState): SessionHeaders {
  */
 export function destroyHeaders(config: Config, session: Session): SessionHeaders {
   if (config.revocations) {
-    throw new TypeError('iron-fetch-session: destroyHeaders() cannot revoke a session at once: call session.destroy() and commit, which writes the revocation before expiring the cookie.')
+    throw new TypeError(DEV ? 'iron-fetch-session: destroyHeaders() cannot revoke a session at once: call session.destroy() and commit, which writes the revocation before expiring the cookie.' : brief('destroyHeaders() cannot revoke a session at once'))
   }
   if (config.store) {
-    throw new TypeError('iron-fetch-session: destroyHeaders() cannot end a stored session at once: call session.destroy() and commit, which ends it in the store before expiring the cookie.')
+    throw new TypeError(DEV ? 'iron-fetch-session: destroyHeaders() cannot end a stored session at once: call session.destroy() and commit, which ends it in the store before expiring the cookie.' : brief('destroyHeaders() cannot end a stored session at once'))
   }
   session.destroy()
   return clearHeaders(config, stateOf(session))

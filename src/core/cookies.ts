@@ -4,6 +4,7 @@
  * cookie. The chunk format is iron-session 9's, so its cookies read here and
  * ours read there. Parsing and serialising is the `cookie` package's job.
  */
+import { brief, DEV } from './messages.ts'
 import { parseCookie, stringifySetCookie } from 'cookie'
 import { SKEW_SECONDS } from './seal.ts'
 import { checkKeys } from './strict.ts'
@@ -66,11 +67,11 @@ export function cookieConfig(name: unknown, options: CookieOptions = {}, chunk: 
       `iron-fetch-session: cookieName ${JSON.stringify(name)} is not a valid cookie name. Use letters, digits and ${"!#$%&'*+-.^_`|~"} only, for example "session".`,
     )
   }
-  if (options === null || typeof options !== 'object') throw new TypeError('iron-fetch-session: cookieOptions must be an object of cookie attributes, such as { domain, path, secure }.')
+  if (options === null || typeof options !== 'object') throw new TypeError(DEV ? 'iron-fetch-session: cookieOptions must be an object of cookie attributes, such as { domain, path, secure }.' : brief('cookieOptions must be an object of cookie attributes, such as { domain, path, secure }'))
   for (const lifetime of ['maxAge', 'expires'] as const) {
     if (lifetime in options) {
       throw new TypeError(
-        `iron-fetch-session: cookieOptions.${lifetime} is not an option here: the cookie's Max-Age follows ttl (ttl − 60 s), so the browser and the seal agree. Set ttl (seconds) instead, or persistentCookie: false for a cookie that ends when the browser closes.`,
+        DEV ? `iron-fetch-session: cookieOptions.${lifetime} is not an option here: the cookie's Max-Age follows ttl (ttl − 60 s), so the browser and the seal agree. Set ttl (seconds) instead, or persistentCookie: false for a cookie that ends when the browser closes.` : brief(`cookieOptions.${lifetime} is not an option here`),
       )
     }
   }
@@ -78,26 +79,26 @@ export function cookieConfig(name: unknown, options: CookieOptions = {}, chunk: 
   const attributes: CookieOptions = { httpOnly: true, secure: true, sameSite: 'lax', path: '/', ...withoutUndefined(options) }
   const sameSite = attributes.sameSite
   if (sameSite !== 'lax' && sameSite !== 'strict' && sameSite !== 'none') {
-    throw new TypeError(`iron-fetch-session: cookieOptions.sameSite must be 'lax', 'strict' or 'none', got ${JSON.stringify(sameSite)}.`)
+    throw new TypeError(DEV ? `iron-fetch-session: cookieOptions.sameSite must be 'lax', 'strict' or 'none', got ${JSON.stringify(sameSite)}.` : brief('cookieOptions.sameSite must be \'lax\', \'strict\' or \'none\''))
   }
   if (sameSite === 'none' && !attributes.secure) {
-    throw new TypeError("iron-fetch-session: cookieOptions.sameSite 'none' needs secure: true; browsers drop a SameSite=None cookie without Secure.")
+    throw new TypeError(DEV ? "iron-fetch-session: cookieOptions.sameSite 'none' needs secure: true; browsers drop a SameSite=None cookie without Secure." : brief('cookieOptions.sameSite \'none\' needs secure'))
   }
   if (attributes.partitioned && !attributes.secure) {
-    throw new TypeError('iron-fetch-session: cookieOptions.partitioned needs secure: true; browsers drop a Partitioned cookie without Secure.')
+    throw new TypeError(DEV ? 'iron-fetch-session: cookieOptions.partitioned needs secure: true; browsers drop a Partitioned cookie without Secure.' : brief('cookieOptions.partitioned needs secure'))
   }
   // Browsers match the prefixes in any case (__host- is __Host-), so the checks do too.
   const lower = name.toLowerCase()
   if ((lower.startsWith('__secure-') || lower.startsWith('__host-')) && !attributes.secure) {
-    throw new TypeError(`iron-fetch-session: a cookie named ${name} needs secure: true (the ${name.slice(0, name.indexOf('-') + 1)} prefix); remove secure: false or rename the cookie.`)
+    throw new TypeError(DEV ? `iron-fetch-session: a cookie named ${name} needs secure: true (the ${name.slice(0, name.indexOf('-') + 1)} prefix); remove secure: false or rename the cookie.` : brief(`a cookie named ${name} needs secure`))
   }
   if (lower.startsWith('__host-') && (attributes.path !== '/' || attributes.domain !== undefined)) {
-    throw new TypeError(`iron-fetch-session: a cookie named ${name} needs path '/' and no domain (the __Host- prefix); remove cookieOptions.path and cookieOptions.domain, or use the __Secure- prefix.`)
+    throw new TypeError(DEV ? `iron-fetch-session: a cookie named ${name} needs path '/' and no domain (the __Host- prefix); remove cookieOptions.path and cookieOptions.domain, or use the __Secure- prefix.` : brief(`a cookie named ${name} needs path '/' and no domain`))
   }
   const maxChunks = chunk === true ? DEFAULT_MAX_CHUNKS : chunk === false ? 1 : chunk
   if (typeof maxChunks !== 'number' || !Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > MAX_CHUNKS_LIMIT) {
     throw new TypeError(
-      `iron-fetch-session: chunk must be true (up to ${DEFAULT_MAX_CHUNKS} cookies), false, or a whole number of cookies from 1 to ${MAX_CHUNKS_LIMIT}; got ${String(chunk)}.`,
+      DEV ? `iron-fetch-session: chunk must be true (up to ${DEFAULT_MAX_CHUNKS} cookies), false, or a whole number of cookies from 1 to ${MAX_CHUNKS_LIMIT}; got ${String(chunk)}.` : brief('chunk is not valid'),
     )
   }
   // Serialise once now, so a bad domain or path fails at setup rather than on the first write.
@@ -106,7 +107,7 @@ export function cookieConfig(name: unknown, options: CookieOptions = {}, chunk: 
     const { maxAge: _, ...withoutMaxAge } = attributes as CookieOptions & { maxAge?: unknown }
     tail = stringifySetCookie(name, '', withoutMaxAge).slice(name.length + 1)
   } catch (error) {
-    throw new TypeError(`iron-fetch-session: cookieOptions are not valid: ${(error as Error).message}.`)
+    throw new TypeError(DEV ? `iron-fetch-session: cookieOptions are not valid: ${(error as Error).message}.` : brief('cookieOptions are not valid'))
   }
   const readChunks = Math.max(maxChunks, DEFAULT_MAX_CHUNKS)
   const names = [name, ...Array.from({ length: readChunks }, (_, i) => `${name}.${i}`)]
@@ -165,7 +166,9 @@ export function writeSealCookies(seal: string, maxAge: number | undefined, prese
     throw new SessionTooLargeError(
       wholeBytes,
       MAX_COOKIE_BYTES,
-      `the session cookie would be ${wholeBytes} bytes and browsers refuse more than ${MAX_COOKIE_BYTES}. Store less in the session (an id, with the data in your database), or set chunk: true to split it across up to ${DEFAULT_MAX_CHUNKS} cookies.`,
+      DEV
+        ? `the session cookie would be ${wholeBytes} bytes and browsers refuse more than ${MAX_COOKIE_BYTES}. Store less in the session (an id, with the data in your database), or set chunk: true to split it across up to ${DEFAULT_MAX_CHUNKS} cookies.`
+        : `the session cookie would be ${wholeBytes} bytes, over ${MAX_COOKIE_BYTES}`,
     )
   }
   // Chunk names have one digit (at most 10 chunks), so every chunk carries the same overhead.
@@ -176,7 +179,9 @@ export function writeSealCookies(seal: string, maxAge: number | undefined, prese
     throw new SessionTooLargeError(
       seal.length + config.maxChunks * overhead,
       config.maxChunks * MAX_COOKIE_BYTES,
-      `the session needs ${needed} cookies (${seal.length} bytes of seal) and the limit is ${config.maxChunks} of ${MAX_COOKIE_BYTES} bytes. Store less in the session (an id, with the data in your database); every cookie is sent on every request, and proxies often cap headers at 8 KB.`,
+      DEV
+        ? `the session needs ${needed} cookies (${seal.length} bytes of seal) and the limit is ${config.maxChunks} of ${MAX_COOKIE_BYTES} bytes. Store less in the session (an id, with the data in your database); every cookie is sent on every request, and proxies often cap headers at 8 KB.`
+        : `the session needs ${needed} cookies, over chunk's ${config.maxChunks}`,
     )
   }
   const written: string[] = []

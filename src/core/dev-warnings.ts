@@ -3,6 +3,7 @@
  * answer to plain http, except from localhost, so a session that "never sticks"
  * on a LAN address or a container's hostname is a silent failure without it.
  */
+import { DEV } from './messages.ts'
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
@@ -12,7 +13,8 @@ export interface PlainHttpWarning {
 }
 
 export function plainHttpWarning(secure: boolean | undefined): PlainHttpWarning | undefined {
-  if (!secure) return undefined
+  // A production bundle (messages.ts) warns of nothing: there the branch and the message are dropped.
+  if (!secure || !DEV) return undefined
   try {
     const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
     return env && env.NODE_ENV !== 'production' ? { warned: false } : undefined
@@ -30,7 +32,7 @@ export function insecureHost(request: Request): string | undefined {
 
 export function warnPlainHttp(warning: PlainHttpWarning, host: string, cookieName: string): void {
   warning.warned = true
-  console.warn(
+  if (DEV) console.warn(
     `iron-fetch-session: the session cookie ${cookieName} is Secure, but this response answers a plain-http request to ${host}: the browser will drop the cookie, so the session never sticks. Serve over https, open the app on localhost, or set cookieOptions.secure to false in development only. (Shown once; not shown when NODE_ENV is production.)`,
   )
 }

@@ -8,6 +8,7 @@
  * nothing; a later mount with other options for the same cookie is a mistake,
  * refused with the fix in the message.
  */
+import { brief, DEV } from './messages.ts'
 interface Readable<S = unknown> {
   read(request: Request): Promise<S>
 }
@@ -42,8 +43,10 @@ export function mountSession<S>(sessions: Readable<S>, request: Request): { sess
   if (earlier) {
     if (earlier.key !== info.key) {
       throw new TypeError(
-        `iron-fetch-session: the session middleware is mounted twice on this request for the cookie ${JSON.stringify(info.cookieName)}, with different options. ` +
-          'Make the middleware once and mount that one value everywhere, or give the second mount its own cookieName.',
+        DEV
+          ? `iron-fetch-session: the session middleware is mounted twice on this request for the cookie ${JSON.stringify(info.cookieName)}, with different options. ` +
+              'Make the middleware once and mount that one value everywhere, or give the second mount its own cookieName.'
+          : brief(`two mounts with different options for the cookie ${JSON.stringify(info.cookieName)}`),
       )
     }
     return { session: earlier.session as Promise<S>, owner: false }

@@ -2,6 +2,7 @@
  * Options, checked once. Every mistake fails here, at setup, with a message that
  * names the option and the fix, rather than on some later request.
  */
+import { brief, DEV } from './messages.ts'
 import { cookieConfig, type CookieConfig, type CookieOptions } from './cookies.ts'
 import { normalizePasswords, type Password, type Passwords } from './passwords.ts'
 import { checkTtl, FOURTEEN_DAYS } from './seal.ts'
@@ -120,20 +121,20 @@ export const AUTHORIZATION_RESPONSE_HEADER = 'session-token'
 
 export function normalizeOptions(options: SessionOptions<never>): Config {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError('iron-fetch-session: options are missing. Pass at least { password }.')
+    throw new TypeError(DEV ? 'iron-fetch-session: options are missing. Pass at least { password }.' : brief('options are missing'))
   }
   for (const lifetime of ['maxAge', 'expires'] as const) {
     // iron-session and express-session users reach for these: the seal's lifetime is ttl.
     if (lifetime in options) {
       throw new TypeError(
-        `iron-fetch-session: unknown option "${lifetime}". A session's lifetime is ttl (seconds, default 14 days), which the cookie's Max-Age follows; rolling for an idle timeout, maxLifetime for an absolute one.`,
+        DEV ? `iron-fetch-session: unknown option "${lifetime}". A session's lifetime is ttl (seconds, default 14 days), which the cookie's Max-Age follows; rolling for an idle timeout, maxLifetime for an absolute one.` : brief(`unknown option "${lifetime}"`),
       )
     }
   }
   checkKeys(options, KNOWN_OPTIONS, 'option')
   const passwords = normalizePasswords(options.password)
   const persistent = options.persistentCookie ?? true
-  if (typeof persistent !== 'boolean') throw new TypeError('iron-fetch-session: persistentCookie must be true or false (false: a browser-session cookie, with no Max-Age).')
+  if (typeof persistent !== 'boolean') throw new TypeError(DEV ? 'iron-fetch-session: persistentCookie must be true or false (false: a browser-session cookie, with no Max-Age).' : brief('persistentCookie must be true or false'))
   const cookie = cookieConfig(options.cookieName ?? 'session', options.cookieOptions, options.chunk ?? false, persistent)
   const ttl = options.ttl ?? FOURTEEN_DAYS
   checkTtl(ttl, 'ttl')
@@ -141,29 +142,29 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
   let touchAfter: number | undefined
   const rolling = options.rolling ?? false
   if (typeof rolling !== 'boolean' && (rolling === null || typeof rolling !== 'object')) {
-    throw new TypeError('iron-fetch-session: rolling must be true, false, or { touchAfter: seconds }.')
+    throw new TypeError(DEV ? 'iron-fetch-session: rolling must be true, false, or { touchAfter: seconds }.' : brief('rolling must be true, false, or { touchAfter }'))
   }
   if (rolling !== false) {
-    if (ttl === 0) throw new TypeError('iron-fetch-session: rolling needs a ttl; with ttl 0 a session never goes idle. Set ttl to the idle timeout in seconds, or drop rolling.')
+    if (ttl === 0) throw new TypeError(DEV ? 'iron-fetch-session: rolling needs a ttl; with ttl 0 a session never goes idle. Set ttl to the idle timeout in seconds, or drop rolling.' : brief('rolling needs a ttl'))
     touchAfter = rolling === true ? Math.floor(ttl / 10) : rolling.touchAfter
     checkTtl(touchAfter, 'rolling.touchAfter')
     if (touchAfter >= ttl) {
-      throw new TypeError(`iron-fetch-session: rolling.touchAfter (${touchAfter}) must be less than ttl (${ttl}), or an idle session expires before it is ever renewed.`)
+      throw new TypeError(DEV ? `iron-fetch-session: rolling.touchAfter (${touchAfter}) must be less than ttl (${ttl}), or an idle session expires before it is ever renewed.` : brief('rolling.touchAfter must be less than ttl'))
     }
   }
 
   const maxLifetime = options.maxLifetime
   if (maxLifetime !== undefined) {
     checkTtl(maxLifetime, 'maxLifetime')
-    if (maxLifetime === 0) throw new TypeError('iron-fetch-session: maxLifetime must be more than 0 seconds; leave it out for no absolute timeout.')
+    if (maxLifetime === 0) throw new TypeError(DEV ? 'iron-fetch-session: maxLifetime must be more than 0 seconds; leave it out for no absolute timeout.' : brief('maxLifetime must be more than 0 seconds'))
     if (touchAfter !== undefined && maxLifetime <= touchAfter) {
-      throw new TypeError(`iron-fetch-session: maxLifetime (${maxLifetime}) must be more than rolling.touchAfter (${touchAfter}).`)
+      throw new TypeError(DEV ? `iron-fetch-session: maxLifetime (${maxLifetime}) must be more than rolling.touchAfter (${touchAfter}).` : brief('maxLifetime must be more than rolling.touchAfter'))
     }
   }
 
   const schema = options.schema
   if (schema !== undefined && typeof schema?.['~standard']?.validate !== 'function') {
-    throw new TypeError('iron-fetch-session: schema must be a Standard Schema (zod 4, valibot, arktype, …) with a ~standard.validate function.')
+    throw new TypeError(DEV ? 'iron-fetch-session: schema must be a Standard Schema (zod 4, valibot, arktype, …) with a ~standard.validate function.' : brief('schema must be a Standard Schema'))
   }
 
   let header: Config['header']
@@ -171,9 +172,9 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
     const given = options.header
     const { name, firstContact = false } = typeof given === 'string' ? { name: given } : given !== null && typeof given === 'object' ? given : { name: given }
     if (typeof name !== 'string' || !HEADER_NAME.test(name) || name.toLowerCase() === 'cookie') {
-      throw new TypeError(`iron-fetch-session: header ${JSON.stringify(name)} is not a usable header name. Use 'authorization' or a name such as 'x-session'.`)
+      throw new TypeError(DEV ? `iron-fetch-session: header ${JSON.stringify(name)} is not a usable header name. Use 'authorization' or a name such as 'x-session'.` : brief(`header ${JSON.stringify(name)} is not a usable header name`))
     }
-    if (typeof firstContact !== 'boolean') throw new TypeError('iron-fetch-session: header.firstContact must be true or false.')
+    if (typeof firstContact !== 'boolean') throw new TypeError(DEV ? 'iron-fetch-session: header.firstContact must be true or false.' : brief('header.firstContact must be true or false'))
     const request = name.toLowerCase()
     const bearer = request === 'authorization'
     header = { request, response: bearer ? AUTHORIZATION_RESPONSE_HEADER : request, bearer, firstContact }
@@ -182,10 +183,10 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
   const cache = options.cache ?? DEFAULT_CACHE_SIZE
   const cacheSize = cache === false ? 0 : cache
   if (typeof cacheSize !== 'number' || !Number.isSafeInteger(cacheSize) || cacheSize < 0) {
-    throw new TypeError(`iron-fetch-session: cache must be a number of entries (default ${DEFAULT_CACHE_SIZE}), or false to turn it off; got ${String(cache)}.`)
+    throw new TypeError(DEV ? `iron-fetch-session: cache must be a number of entries (default ${DEFAULT_CACHE_SIZE}), or false to turn it off; got ${String(cache)}.` : brief('cache must be a number of entries'))
   }
   if (options.onUnsealError !== undefined && typeof options.onUnsealError !== 'function') {
-    throw new TypeError('iron-fetch-session: onUnsealError must be a function (reason, error) => void.')
+    throw new TypeError(DEV ? 'iron-fetch-session: onUnsealError must be a function (reason, error) => void.' : brief('onUnsealError must be a function'))
   }
 
   const store = bindStore(options, passwords)

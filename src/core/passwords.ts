@@ -2,6 +2,7 @@
  * Passwords as the options give them — one string, or a map of ids for
  * rotation — checked once, each with its derived-key cache.
  */
+import { brief, DEV } from './messages.ts'
 import type { CryptoBackend } from './crypto/backend.ts'
 import { cryptoBackend } from './crypto/choice.ts'
 import { SecretKeys } from './keys.ts'
@@ -28,7 +29,7 @@ export function normalizePasswords(password: unknown, option = 'password'): Pass
   }
   if (password === null || typeof password !== 'object' || Array.isArray(password)) {
     throw new TypeError(
-      `iron-fetch-session: ${option} is missing. Pass a random string of at least ${MIN_PASSWORD_LENGTH} characters, or a map such as { 2: newPassword, 1: oldPassword }.`,
+      DEV ? `iron-fetch-session: ${option} is missing. Pass a random string of at least ${MIN_PASSWORD_LENGTH} characters, or a map such as { 2: newPassword, 1: oldPassword }.` : brief(`${option} is missing`),
     )
   }
   const byId = new Map<string, SecretKeys>()
@@ -37,14 +38,14 @@ export function normalizePasswords(password: unknown, option = 'password'): Pass
     // '01' and '1' would both be id 1 (and two ids past 2^53 one id): refused rather than merged silently.
     if (!PASSWORD_ID.test(id) || !Number.isSafeInteger(Number(id))) {
       throw new TypeError(
-        `iron-fetch-session: ${option} ids must be whole numbers written plainly (0, 1, 2, … with no leading zero, at most ${Number.MAX_SAFE_INTEGER}), got ${JSON.stringify(id)}. Use { 2: newPassword, 1: oldPassword }.`,
+        DEV ? `iron-fetch-session: ${option} ids must be whole numbers written plainly (0, 1, 2, … with no leading zero, at most ${Number.MAX_SAFE_INTEGER}), got ${JSON.stringify(id)}. Use { 2: newPassword, 1: oldPassword }.` : brief(`${option}: bad id`),
       )
     }
     byId.set(id, checkedSecret(secret, `${option}[${id}]`))
     sealId = Math.max(sealId, Number(id))
   }
   if (sealId < 0) {
-    throw new TypeError(`iron-fetch-session: ${option} is an empty map. Give at least one entry, such as { 1: password }.`)
+    throw new TypeError(DEV ? `iron-fetch-session: ${option} is an empty map. Give at least one entry, such as { 1: password }.` : brief(`${option} is empty`))
   }
   return { sealId: String(sealId), byId }
 }
@@ -69,7 +70,7 @@ function checkedSecret(secret: unknown, option: string): SecretKeys {
   if (typeof secret !== 'string' || secret.length < MIN_PASSWORD_LENGTH) {
     const got = typeof secret === 'string' ? `${secret.length} characters` : typeof secret
     throw new TypeError(
-      `iron-fetch-session: ${option} must be a string of at least ${MIN_PASSWORD_LENGTH} characters (got ${got}). Generate one with \`openssl rand -base64 32\`.`,
+      DEV ? `iron-fetch-session: ${option} must be a string of at least ${MIN_PASSWORD_LENGTH} characters (got ${got}). Generate one with \`openssl rand -base64 32\`.` : brief(`${option} is too short`),
     )
   }
   return SecretKeys.for(secret, cryptoBackend())

@@ -4,6 +4,7 @@
  * is refused when sealed, with the path that holds it, rather than coming back
  * changed on the next request.
  */
+import { brief, DEV } from './messages.ts'
 
 /** Data that JSON would not give back as it was; `problem` names the path, as in "session.when is a Date". */
 export class NotJsonError extends TypeError {
@@ -12,7 +13,7 @@ export class NotJsonError extends TypeError {
     readonly problem: string,
     hint: string,
   ) {
-    super(`iron-fetch-session: session data must be plain JSON, but ${problem}. ${hint}`)
+    super(DEV ? `iron-fetch-session: session data must be plain JSON, but ${problem}. ${hint}` : brief(`session data must be plain JSON, but ${problem}`))
   }
 }
 
@@ -21,8 +22,10 @@ interface Found {
   hint: string
 }
 
-/** What to store instead, for each kind of value JSON would change. */
-const HINTS = {
+/** What to store instead, for each kind of value JSON would change (development only: see messages.ts). */
+type HintKey = 'number' | 'undefined' | 'bigint' | 'function' | 'symbolKey' | 'circular' | 'Date' | 'Map' | 'Set' | 'instance' | 'prototype'
+// Empty in a production bundle, whose message leaves the hint out (the bundler drops the object with the branch).
+const HINTS: Readonly<Record<HintKey, string>> = !DEV ? ({} as never) : {
   number: 'Store a finite number, or null.',
   undefined: 'Store null, or leave the key out.',
   bigint: 'Store it as a string (String(value)), or as a number if it is small enough.',
@@ -34,7 +37,7 @@ const HINTS = {
   Set: 'Store a Set as an array ([...set]).',
   instance: 'Store a plain object with the fields you need, such as { ...value }.',
   prototype: 'Copy it into a plain object ({ ...value }), and never assign a parsed "__proto__" key onto session data.',
-} as const
+}
 
 /**
  * JSON.stringify, refusing what would not come back as it went in: a Date would

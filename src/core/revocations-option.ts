@@ -4,6 +4,7 @@
  * code of revocations (revocations.ts) comes in with that import only, so a
  * cookie-only app does not bundle it; the core knows it by type alone.
  */
+import { brief, DEV } from './messages.ts'
 import type { Passwords } from './passwords.ts'
 import type { Revocations } from './revocations.ts'
 
@@ -28,10 +29,10 @@ export function bindRevocations(options: { revocations?: unknown; store?: unknow
   const plan = options.revocations
   if (plan === undefined) return undefined
   if (options.store !== undefined) {
-    throw new TypeError('iron-fetch-session: store and revocations do not go together: with a store, destroy() and revoke() already end sessions on the server. Keep one of them.')
+    throw new TypeError(DEV ? 'iron-fetch-session: store and revocations do not go together: with a store, destroy() and revoke() already end sessions on the server. Keep one of them.' : brief('store and revocations do not go together'))
   }
   if (plan === null || typeof plan !== 'object' || typeof (plan as Partial<RevocationsPlan>)[BIND] !== 'function') {
-    throw new TypeError("iron-fetch-session: revocations takes revocable({ store, lag? }) from 'iron-fetch-session/revocations' (its code loads only in apps that import it).")
+    throw new TypeError(DEV ? "iron-fetch-session: revocations takes revocable({ store, lag? }) from 'iron-fetch-session/revocations' (its code loads only in apps that import it)." : brief('revocations takes revocable({ store, lag? }) from \'iron-fetch-session/revocations\''))
   }
   return (plan as RevocationsPlan)[BIND]({ ...config, storeTimeout: options.storeTimeout, userId: options.userId })
 }

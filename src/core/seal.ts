@@ -9,6 +9,7 @@
  * (cached), the cryptography from whichever backend the password was set up
  * with (crypto/choice.ts): the same bytes either way.
  */
+import { brief, DEV } from './messages.ts'
 import { fromAuthenticatedBase64Url, fromBase64Url, toBase64Url } from './base64url.ts'
 import { randomBytes } from './crypto/random.ts'
 import type { SecretKeys } from './keys.ts'
@@ -118,6 +119,6 @@ export async function unseal(passwords: Passwords, value: string, now = Date.now
 
 export function checkTtl(ttl: unknown, option: string): asserts ttl is number {
   if (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl < 0) {
-    throw new TypeError(`iron-fetch-session: ${option} must be a whole number of seconds, 0 or more (0 means no expiry); got ${String(ttl)}.`)
+    throw new TypeError(DEV ? `iron-fetch-session: ${option} must be a whole number of seconds, 0 or more (0 means no expiry); got ${String(ttl)}.` : brief(`${option} must be a whole number of seconds, 0 or more`))
   }
 }

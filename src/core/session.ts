@@ -10,6 +10,7 @@
  * is only `__ifs: { created, sealed, id }` and the data comes from the store
  * (stored-session.ts); the unseal cache then holds the id, never the data.
  */
+import { brief, DEV } from './messages.ts'
 import { Lru } from './lru.ts'
 import { readSealCookies } from './cookies.ts'
 import { cloneJson, type JsonTape } from './json.ts'
@@ -344,7 +345,7 @@ export async function validate(schema: StandardSchemaV1, value: unknown, when: '
     })
     .join('; ')
   if (when === 'read') throw new RefusedError('invalid-data', `the session data does not match the schema (${issues})`)
-  throw new TypeError(`iron-fetch-session: the session data does not match the schema, so it was not saved: ${issues}.`)
+  throw new TypeError(DEV ? `iron-fetch-session: the session data does not match the schema, so it was not saved: ${issues}.` : brief(`the session data does not match the schema, so it was not saved: ${issues}`))
 }
 
 function refuse(config: Config, transport: ReadState['transport'], present: string[], error: UnsealError | RefusedError, request: Request): Session & { [STATE]: ReadState } {

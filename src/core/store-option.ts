@@ -5,6 +5,7 @@
  * does not bundle it; the core knows it by type alone, and by the error a
  * failing store raises.
  */
+import { brief, DEV } from './messages.ts'
 import type { Config, UnsealErrorReason } from './options.ts'
 import type { Passwords } from './passwords.ts'
 import type { StoreConfig } from '../store/store.ts'
@@ -88,18 +89,20 @@ export interface StorePlan {
 export function bindStore(options: StoreBindOptions & { store?: unknown; revocations?: unknown }, passwords: Passwords): BoundStore | undefined {
   const { store, storeTimeout, userId, maxStoredBytes, legacySeals } = options
   if (store === undefined) {
-    if (maxStoredBytes !== undefined) throw new TypeError('iron-fetch-session: maxStoredBytes needs a store; add store, or drop maxStoredBytes (a cookie is limited by chunk).')
-    if (legacySeals !== undefined) throw new TypeError('iron-fetch-session: legacySeals needs a store: it says what a store does with cookie-only seals. Add store, or drop legacySeals.')
+    if (maxStoredBytes !== undefined) throw new TypeError(DEV ? 'iron-fetch-session: maxStoredBytes needs a store; add store, or drop maxStoredBytes (a cookie is limited by chunk).' : brief('maxStoredBytes needs a store'))
+    if (legacySeals !== undefined) throw new TypeError(DEV ? 'iron-fetch-session: legacySeals needs a store: it says what a store does with cookie-only seals. Add store, or drop legacySeals.' : brief('legacySeals needs a store'))
     // With revocations, storeTimeout and userId are theirs (revocations.ts checks them).
     if (options.revocations !== undefined) return undefined
-    if (storeTimeout !== undefined) throw new TypeError('iron-fetch-session: storeTimeout needs a store; add store, or drop storeTimeout.')
-    if (userId !== undefined) throw new TypeError('iron-fetch-session: userId needs a store: a cookie session has no server-side list of sessions. Add store, or drop userId.')
+    if (storeTimeout !== undefined) throw new TypeError(DEV ? 'iron-fetch-session: storeTimeout needs a store; add store, or drop storeTimeout.' : brief('storeTimeout needs a store'))
+    if (userId !== undefined) throw new TypeError(DEV ? 'iron-fetch-session: userId needs a store: a cookie session has no server-side list of sessions. Add store, or drop userId.' : brief('userId needs a store'))
     return undefined
   }
   if (store === null || typeof store !== 'object' || typeof (store as Partial<StorePlan>)[STORE_BIND] !== 'function') {
     const bare = store !== null && typeof store === 'object' && typeof (store as { getItem?: unknown }).getItem === 'function'
     throw new TypeError(
-      bare
+      !DEV
+        ? brief('store takes sessionStore(storage) from iron-fetch-session/store')
+        : bare
         ? "iron-fetch-session: store takes sessionStore(storage) from 'iron-fetch-session/store', not the storage itself: write store: sessionStore(storage) (the store's code loads only in apps that import it)."
         : "iron-fetch-session: store takes sessionStore(storage) from 'iron-fetch-session/store', with storage an unstorage Storage: createStorage({ driver }).",
     )
@@ -111,5 +114,5 @@ export function bindStore(options: StoreBindOptions & { store?: unknown; revocat
 export function needsStore(config: Pick<Config, 'revocations'>, what: string): TypeError {
   // sessionsOf lists, which revocations cannot (they keep no list of sessions); revoke and revokeAll end, which they can.
   const or = what.startsWith('sessionsOf') ? (config.revocations ? ' (revocations keep no list of sessions)' : '') : ' or the revocations option'
-  return new TypeError(`iron-fetch-session: ${what} needs the store option${or}: a cookie session has nothing on the server to end or list.`)
+  return new TypeError(DEV ? `iron-fetch-session: ${what} needs the store option${or}: a cookie session has nothing on the server to end or list.` : brief(`${what} needs the store option${or}`))
 }

@@ -3,6 +3,7 @@
  * otherwise be ignored, and the default it meant to change (Secure, say) would
  * silently stay.
  */
+import { brief, DEV } from './messages.ts'
 
 /** Throws for the first key of `given` that is not in `known`, naming the nearest known one. */
 export function checkKeys(given: object, known: readonly string[], where: string): void {
@@ -10,7 +11,7 @@ export function checkKeys(given: object, known: readonly string[], where: string
     if (known.includes(key)) continue
     const near = nearest(key, known)
     throw new TypeError(
-      `iron-fetch-session: unknown ${where} ${JSON.stringify(key)}.${near ? ` Did you mean ${near}?` : ''} The known ones are ${known.join(', ')}.`,
+      DEV ? `iron-fetch-session: unknown ${where} ${JSON.stringify(key)}.${near ? ` Did you mean ${near}?` : ''} The known ones are ${known.join(', ')}.` : brief(`unknown ${where} ${JSON.stringify(key)}`),
     )
   }
 }

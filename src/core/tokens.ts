@@ -10,6 +10,7 @@
  * no marker and open either way, as they do there: give tokens their own
  * password (SECURITY.md).
  */
+import { brief, DEV } from './messages.ts'
 import { cachedPasswords, type Password } from './passwords.ts'
 import { checkTtl, FOURTEEN_DAYS, seal, unseal, UnsealError, type UnsealReason } from './seal.ts'
 
@@ -46,7 +47,7 @@ export async function sealData(data: unknown, { password, ttl = FOURTEEN_DAYS }:
   checkTtl(ttl, 'ttl')
   if (!isRecord(data)) return seal(cachedPasswords(password), data, ttl)
   if (Object.hasOwn(data, RESERVED_KEY)) {
-    throw new TypeError(`iron-fetch-session: sealData: the key ${RESERVED_KEY} is reserved for the seal's own bookkeeping; use another key.`)
+    throw new TypeError(DEV ? `iron-fetch-session: sealData: the key ${RESERVED_KEY} is reserved for the seal's own bookkeeping; use another key.` : brief(`sealData: the key ${RESERVED_KEY} is reserved`))
   }
   return seal(cachedPasswords(password), { ...data, [RESERVED_KEY]: { purpose: TOKEN_PURPOSE } }, ttl)
 }

@@ -4,6 +4,7 @@
  * the flag). Found with `process.getBuiltinModule`, never a `node:` import, so
  * this module loads unchanged where there is no node:crypto at all.
  */
+import { brief, DEV } from '../messages.ts'
 import type { BackendName, CryptoBackend } from './backend.ts'
 import { nodeCryptoBackend, type NodeCrypto } from './node.ts'
 import { webCryptoBackend } from './webcrypto.ts'
@@ -42,6 +43,6 @@ export function backendNames(): BackendName[] {
  */
 export function useCryptoBackend(name: BackendName): void {
   const backend = available[name]
-  if (!backend) throw new Error(`iron-fetch-session: the ${name} backend is not available in this runtime`)
+  if (!backend) throw new Error(DEV ? `iron-fetch-session: the ${name} backend is not available in this runtime` : brief(`the ${name} backend is not available in this runtime`))
   chosen = backend
 }
