@@ -28,6 +28,7 @@ import { BIND, type BindConfig, type RevocationsPlan } from './revocations-optio
 import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, RECORD_PREFIX, revokedTtl, ttlOption, userOf, type SessionStore, type StoreConfig } from '../store/store.ts'
 import { checkKeys } from './strict.ts'
 import { USER_KEY, userKeys } from '../store/user-key.ts'
+import { endedBy, parseNotBefore, type NotBefore } from '../store/user-index.ts'
 
 export type { RevocationsPlan }
 
@@ -76,16 +77,15 @@ export interface RevocableSeal {
   userKeys?: string[]
 }
 
-interface NotBefore {
-  at: number
-  except: string | undefined
+/** A user's not-before, as listed: kept until no seal it could end is still readable. */
+interface ListedNotBefore extends NotBefore {
   until: number
 }
 
 /** The view a lagged instance reads from: live markers and not-before times, and when it was made. */
 export class RevocationView {
   readonly ids = new Map<string, number>()
-  readonly users = new Map<string, NotBefore>()
+  readonly users = new Map<string, ListedNotBefore>()
   /** Ids by the bucket they were listed in, so expired ones are dropped a bucket at a time. */
   readonly #byBucket = new Map<number, string[]>()
   /** When the listing the view holds began; undefined until the first load. */
@@ -317,19 +317,9 @@ export class Revocations {
   }
 }
 
-function revokedBy(notBefore: { at: number; except: string | undefined }, seal: RevocableSeal): boolean {
-  return (seal.ridAt ?? seal.createdAt) < notBefore.at && seal.rid !== notBefore.except
-}
-
-function parseNotBefore(value: unknown): { at: number; except: string | undefined } | undefined {
-  if (typeof value !== 'string' || !value.startsWith(RECORD_PREFIX)) return undefined
-  try {
-    const parsed = JSON.parse(value.slice(RECORD_PREFIX.length)) as { at?: unknown; except?: unknown }
-    if (typeof parsed.at !== 'number' || !Number.isFinite(parsed.at)) return undefined
-    return { at: parsed.at, except: isSessionId(parsed.except) ? parsed.except : undefined }
-  } catch {
-    return undefined
-  }
+/** "Sign out everywhere" ends the seal's id if it was made before the user's not-before (the kept id aside). */
+function revokedBy(notBefore: NotBefore, seal: RevocableSeal): boolean {
+  return endedBy(notBefore, seal.ridAt ?? seal.createdAt, seal.rid)
 }
 
 /** Buckets from one time to another, both included. */
