@@ -8,18 +8,11 @@ import { describe, expect, it, vi, afterEach } from 'vitest'
 import { getIronSession } from '../src/adapters/iron-session.js'
 import { createSessions, sealData, SessionTooLargeError, type Session, type SessionOptions, type Sessions } from '../src/index.js'
 import { sessionStore } from '../src/store/index.js'
-import { Jar, password } from './helpers.js'
+import { Jar, password, visit } from './helpers.js'
 
 type Data = { user?: string; count?: number; notes?: string }
 const ok = () => new Response('ok')
 
-async function visit(sessions: Sessions<Data>, jar: Jar, handler: (session: Session<Data>) => unknown = () => {}) {
-  const session = await sessions.read(jar.request())
-  handler(session)
-  const response = await sessions.commit(session, ok())
-  jar.apply(response)
-  return { session, response }
-}
 const copy = (jar: Jar) => new Jar(jar.header)
 
 afterEach(() => {

@@ -1,6 +1,7 @@
 import { parseSetCookie } from 'cookie'
 import { expect } from 'vitest'
 import type { Passwords } from '../src/core/passwords.js'
+import type { Session, Sessions } from '../src/index.js'
 import { unseal, UnsealError } from '../src/core/seal.js'
 
 export const password = 'a-test-password-of-at-least-32-characters'
@@ -84,4 +85,18 @@ export function closeServer(server: { close(done: () => void): unknown; closeAll
     server.close(() => resolve())
     server.closeAllConnections?.()
   })
+}
+
+/** One request through read → handler → commit, the way every adapter runs it; the jar keeps what the response set. */
+export async function visit<Data extends Record<string, unknown>>(
+  sessions: Sessions<Data>,
+  jar: Jar,
+  handler: (session: Session<Data>) => unknown = () => {},
+  request = jar.request(),
+): Promise<{ session: Session<Data>; response: Response }> {
+  const session = await sessions.read(request)
+  handler(session)
+  const response = await sessions.commit(session, new Response('ok'))
+  jar.apply(response)
+  return { session, response }
 }

@@ -3,17 +3,14 @@
 // (fs) and Redis (a redis-server this file starts) — with two createSessions() on one store standing
 // for two instances of an app. Time is moved with vi.setSystemTime to cross the lag.
 import { createHash } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as ironSession9 from 'iron-session-9'
 import { createStorage, type Storage } from 'unstorage'
-import fsDriver from 'unstorage/drivers/fs'
 import redisDriver from 'unstorage/drivers/redis'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { startRedis, type RunningRedis } from '../bench/redis.js'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createSessions, SessionStoreError, type Session, type SessionOptions, type Sessions } from '../src/index.js'
-import { Jar, password } from './helpers.js'
+import { Jar, password, visit } from './helpers.js'
+import { storeDrivers } from './store-drivers.js'
 import { revocable } from '../src/revocations.js'
 import { sessionStore } from '../src/store/index.js'
 
@@ -22,37 +19,11 @@ type S = Sessions<Data>
 
 const ok = () => new Response('ok')
 
-async function visit(sessions: S, jar: Jar, handler: (session: Session<Data>) => unknown = () => {}) {
-  const session = await sessions.read(jar.request())
-  handler(session)
-  const response = await sessions.commit(session, ok())
-  jar.apply(response)
-  return { session, response }
-}
-
 /** A copy of the browser's cookies: what a thief holds. */
 const copy = (jar: Jar) => new Jar(jar.header)
 const payloadOf = (jar: Jar) => ironSession9.unsealData<Record<string, unknown> & { __ifs: { rid: string; created: number } }>(jar.cookies.get('session')!, { password })
 
-let redis: RunningRedis
-const storages: Storage[] = []
-const dirs: string[] = []
-
-const drivers: Array<[name: string, make: () => Promise<Storage>]> = [
-  ['memory', async () => createStorage()],
-  ['fs', async () => createStorage({ driver: fsDriver({ base: await mkdtemp(join(tmpdir(), 'ifs-revocations-')).then((dir) => (dirs.push(dir), dir)) }) })],
-  ['redis', async () => createStorage({ driver: redisDriver({ url: redis.url }) })],
-]
-
-beforeAll(async () => {
-  redis = await startRedis()
-}, 30_000)
-
-afterAll(async () => {
-  await Promise.allSettled(storages.map((storage) => storage.dispose()))
-  await redis?.stop()
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))
-})
+const { drivers, keep, redis } = storeDrivers('ifs-revocations-')
 
 afterEach(() => {
   vi.useRealTimers()
@@ -65,7 +36,6 @@ describe.each(drivers)('%s store', (_name, make) => {
 
   beforeAll(async () => {
     storage = await make()
-    storages.push(storage)
   })
 
   it('the data stays in the cookie, with a 128-bit id and its creation time; writing it writes nothing to the store', async () => {
@@ -232,8 +202,8 @@ describe('refreshes, outages and setup', () => {
   })
 
   it('Redis frozen: lagged reads go on from the last view and report the failed refresh; strict reads fail with SessionStoreError, or pass with onOutage open', async () => {
-    const storage = createStorage({ driver: redisDriver({ url: redis.url }) })
-    storages.push(storage)
+    const storage = createStorage({ driver: redisDriver({ url: redis().url }) })
+    keep(storage)
     const errors: unknown[] = []
     const lagged = createSessions<Data>({ password, storeTimeout: 300, revocations: revocable({ store: storage, lag: 1, onRefreshError: (error) => errors.push(error) }) })
     const strict = createSessions<Data>({ password, storeTimeout: 300, revocations: revocable({ store: storage, lag: 0 }) })
@@ -244,7 +214,7 @@ describe('refreshes, outages and setup', () => {
     await visit(strict, jar)
     const t0 = Date.now()
     vi.useFakeTimers({ toFake: ['Date'], now: t0 })
-    redis.freeze()
+    redis().freeze()
     try {
       vi.setSystemTime(t0 + 1_500)
       expect((await visit(lagged, jar)).session.data.count).toBe(7)
@@ -260,7 +230,7 @@ describe('refreshes, outages and setup', () => {
       const cold = createSessions<Data>({ password, storeTimeout: 300, revocations: revocable({ store: storage, lag: 1 }) })
       await expect(cold.read(jar.request())).rejects.toBeInstanceOf(SessionStoreError)
     } finally {
-      redis.thaw()
+      redis().thaw()
     }
   })
 

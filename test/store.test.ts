@@ -2,33 +2,19 @@
 // directory (fs), and Redis (a redis-server this file starts). The same behaviour is asserted on
 // each; what only one store can show (a disk that fails, a Redis that stops answering) follows.
 import { createHash } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import * as ironSession9 from 'iron-session-9'
 import { createStorage, type Storage } from 'unstorage'
-import fsDriver from 'unstorage/drivers/fs'
-import redisDriver from 'unstorage/drivers/redis'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { startRedis, type RunningRedis } from '../bench/redis.js'
 import { createSessions, type Session, type SessionOptions, type Sessions } from '../src/index.js'
 import { sessionStore } from '../src/store/index.js'
-import { Jar, newPassword, password, setCookieSummary, url } from './helpers.js'
+import { Jar, newPassword, password, setCookieSummary, url, visit } from './helpers.js'
+import { storeDrivers } from './store-drivers.js'
 
 type Data = { user?: string; count?: number; notes?: string; device?: string }
 type S = Sessions<Data>
 
 const ok = () => new Response('ok')
-
-/** One request through read → handler → commit, the way every adapter runs it. */
-async function visit(sessions: S, jar: Jar, handler: (session: Session<Data>) => unknown = () => {}, request = jar.request()) {
-  const session = await sessions.read(request)
-  handler(session)
-  const response = await sessions.commit(session, ok())
-  jar.apply(response)
-  return { session, response }
-}
 
 const recordKey = (id: string | undefined) => `ifs:session:${id}`
 const idOf = (jar: Jar) => (ironSession9.unsealData<{ __ifs: { id: string } }>(jar.cookies.get('session')!, { password }) as Promise<{ __ifs: { id: string } }>).then((p) => p.__ifs.id)
@@ -39,31 +25,7 @@ async function snapshot(storage: Storage): Promise<Record<string, unknown>> {
   return Object.fromEntries(await Promise.all(keys.map(async (key) => [key, await storage.getItem(key)])))
 }
 
-let redis: RunningRedis
-const storages: Storage[] = []
-const dirs: string[] = []
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'iron-fetch-session-store-'))
-  dirs.push(dir)
-  return dir
-}
-
-const drivers: Array<[name: string, make: () => Promise<Storage>]> = [
-  ['memory', async () => createStorage()],
-  ['fs', async () => createStorage({ driver: fsDriver({ base: await tempDir() }) })],
-  ['redis', async () => createStorage({ driver: redisDriver({ url: redis.url }) })],
-]
-
-beforeAll(async () => {
-  redis = await startRedis()
-}, 30_000)
-
-afterAll(async () => {
-  await Promise.allSettled(storages.map((storage) => storage.dispose()))
-  await redis?.stop()
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))
-})
+const { drivers } = storeDrivers('iron-fetch-session-store-')
 
 afterEach(() => {
   vi.useRealTimers()
@@ -76,7 +38,6 @@ describe.each(drivers)('%s store', (name, make) => {
 
   beforeAll(async () => {
     storage = await make()
-    storages.push(storage)
   })
 
   describe('1. the data in the store, an id in the seal', () => {
