@@ -121,6 +121,16 @@ it('a master killed under load (64 clients on two instances): every answer is ri
 }, 120_000)
 
 
+it('a lagged revocation view on the cluster fails at setup, saying why (a listing reaches one node); strict is accepted', async () => {
+  const { revocable } = await import('../src/revocations.js')
+  expect(() => revocable({ store: storage, lag: 5 })).toThrow("unstorage's Redis driver in cluster mode lists one node only")
+  const mounted = createStorage()
+  mounted.mount('ifs:', redisDriver({ cluster: [{ host: '127.0.0.1', port: cluster.nodes[0]!.port }], clusterOptions: { lazyConnect: true } }))
+  expect(() => revocable({ store: mounted, lag: 1 })).toThrow('Set lag: 0')
+  expect(() => revocable({ store: storage, lag: 0 })).not.toThrow()
+  await mounted.dispose()
+})
+
 it('revocations on the cluster, strict (lag 0): a sign-out on one instance is refused on the other at once, markers on every shard', async () => {
   const { revocable } = await import('../src/revocations.js')
   const make = () => createSessions<Data>({ password, userId: (d) => d.user, revocations: revocable({ store: storage, lag: 0 }) })

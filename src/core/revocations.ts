@@ -345,10 +345,22 @@ export function revocable(options: RevocationsOptions): RevocationsPlan {
   if (lag > 0 && typeof (store as SessionStore).getKeys !== 'function') {
     throw new TypeError('iron-fetch-session: revocations with a lag need a store with getKeys, to list new revocations (an unstorage Storage has it); or set lag: 0.')
   }
+  if (lag > 0 && listsOneClusterNode(store)) {
+    throw new TypeError(
+      "iron-fetch-session: revocations with a lag list new revocations with getKeys, and unstorage's Redis driver in cluster mode lists one node only, so revocations stored on the other masters would be missed. Set lag: 0 (strict reads, which work on a cluster), or keep revocations in a single Redis.",
+    )
+  }
   if (onOutage !== 'closed' && onOutage !== 'open') throw new TypeError(`iron-fetch-session: revocations.onOutage must be 'closed' (default: a failing store answers 503) or 'open'; got ${String(onOutage)}.`)
   if (onRefreshError !== undefined && typeof onRefreshError !== 'function') throw new TypeError('iron-fetch-session: revocations.onRefreshError must be a function (error) => void.')
   const checked = { store, lag, onOutage, onRefreshError }
   return { [BIND]: (config: BindConfig) => bind(checked, config) }
+}
+
+/** An unstorage Storage with its Redis driver in cluster mode on any mount: that driver's getKeys SCANs one node of the cluster. */
+function listsOneClusterNode(store: unknown): boolean {
+  type Mount = { driver?: { name?: unknown; options?: { cluster?: unknown } } }
+  const mounts = (store as { getMounts?: (base: string) => Mount[] }).getMounts?.('')
+  return Array.isArray(mounts) && mounts.some((mount) => mount.driver?.name === 'redis' && mount.driver.options?.cluster !== undefined)
 }
 
 function bind(options: RevocationsOptions, config: BindConfig): Revocations {
