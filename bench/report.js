@@ -246,6 +246,16 @@ function sizeSection(size) {
     '',
     table(['bundle', 'minified KB', 'gzipped KB', 'development, gzipped KB', '× our Hono mount'], [...size.ours.map(row), ...size.peers.map(row)]),
     '',
+    ...(size.cookieOnlyModules
+      ? [
+          'Where the cookie-only Hono mount\'s minified bytes come from (production bundle; esbuild\'s metafile, before gzip): the store and revocations are absent, ' +
+            'and what is left is the cookie path itself: the seal (both crypto backends, the key cache, the base64url codec), reading and committing, ' +
+            'the cookie attributes and chunks, the checks of the options, and the `cookie` package (CommonJS, so bundled whole).',
+          '',
+          table(['module', 'minified bytes', 'share'], size.cookieOnlyModules.map((m) => [m.module, fmt(m.minified), `${((m.minified / size.cookieOnlyModules.reduce((sum, x) => sum + x.minified, 0)) * 100).toFixed(0)}%`])),
+          '',
+        ]
+      : []),
   ]
 }
 

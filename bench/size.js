@@ -61,14 +61,26 @@ export async function bundle(entry, { development = false } = {}) {
     conditions: node ? [] : ['workerd', 'worker', 'browser'],
     define: node ? {} : { 'process.env.NODE_ENV': development ? '"development"' : '"production"' },
     external: EXTERNAL,
+    metafile: true,
     write: false,
     logLevel: 'silent',
   })
-  return { bytes: result.outputFiles[0].contents, text: result.outputFiles[0].text }
+  return { bytes: result.outputFiles[0].contents, text: result.outputFiles[0].text, metafile: result.metafile }
+}
+
+/** Where a bundle's minified bytes come from: each module's share, largest first (esbuild's metafile). */
+export async function breakdown(entry) {
+  const { metafile } = await bundle(entry)
+  const inputs = Object.values(metafile.outputs)[0].inputs
+  return Object.entries(inputs)
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([path, input]) => ({ module: path.replace(/^node_modules\//, ''), minified: input.bytesInOutput }))
+    .sort((a, b) => b.minified - a.minified)
 }
 
 export async function runSize() {
   const measure = async (list) =>
     Promise.all(list.map(async (e) => ({ key: e.key, name: e.name, ...(await bundleSize(e)), development: (await bundleSize(e, { development: true })).gzipped })))
-  return { budget: COOKIE_ONLY_BUDGET, target: COOKIE_ONLY_TARGET, ours: await measure(ENTRIES), peers: await measure(PEERS) }
+  const hono = ENTRIES.find((e) => e.key === 'hono')
+  return { budget: COOKIE_ONLY_BUDGET, target: COOKIE_ONLY_TARGET, ours: await measure(ENTRIES), peers: await measure(PEERS), cookieOnlyModules: await breakdown(hono) }
 }
