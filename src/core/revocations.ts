@@ -164,8 +164,9 @@ export class Revocations {
     if (!view) return this.#strictVerdict(seal)
     const loadedAt = view.loadedAt
     if (loadedAt === undefined || (now - loadedAt >= this.lag * 1000 && now >= view.retryAt)) return this.#refresh(now, true).then(() => this.#viewVerdict(view, seal))
-    // Refreshed in the background halfway through the lag, so that under traffic no request waits.
-    if (now - loadedAt >= this.lag * 500 && !view.refreshing) void this.#refresh(now, false)
+    // Refreshed in the background halfway through the lag, so that under traffic no request waits;
+    // after a failed refresh, not before retryAt (a lag later), or an outage would cost a store call a request.
+    if (now - loadedAt >= this.lag * 500 && !view.refreshing && now >= view.retryAt) void this.#refresh(now, false)
     return this.#viewVerdict(view, seal)
   }
 
