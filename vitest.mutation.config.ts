@@ -1,0 +1,33 @@
+// The tests Stryker runs against mutants of src/core (npm run test:mutation): only the fast,
+// in-process ones that drive src/core through real Requests and Responses or call its pure modules.
+// Nothing here starts Redis, Deno, Bun, workerd, Chromium, Next.js or a child process, packs the
+// package or needs dist/. The full suite stays `npm test` (vitest.config.ts).
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: [
+      'test/adapter-fetch-router.test.ts',
+      'test/adapter-fetch.test.ts',
+      'test/adapter-hono.test.ts',
+      'test/adapter-iron-session.test.ts',
+      'test/adapter-remix-session.test.ts',
+      'test/backends.test.ts',
+      'test/base64url.test.ts',
+      'test/cookies.test.ts',
+      'test/hardening.test.ts',
+      'test/iron-session-interop.test.ts',
+      'test/json.test.ts',
+      'test/lru.test.ts',
+      'test/mutation-core-*.test.ts',
+      'test/options.test.ts',
+      'test/property.test.ts',
+      'test/purposes.test.ts',
+      'test/revocations-iron-session.test.ts',
+      'test/revocations-mounts.test.ts',
+      'test/seal.test.ts',
+      'test/sessions.test.ts',
+    ],
+    testTimeout: 30_000,
+  },
+})
