@@ -29,5 +29,6 @@ export default defineConfig({
       'test/sessions.test.ts',
     ],
     testTimeout: 30_000,
+    isolate: false,
   },
 })
