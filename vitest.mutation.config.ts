@@ -2,9 +2,12 @@
 // in-process ones that drive src/core through real Requests and Responses or call its pure modules.
 // Nothing here starts Redis, Deno, Bun, workerd, Chromium, Next.js or a child process, packs the
 // package or needs dist/. The full suite stays `npm test` (vitest.config.ts).
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // Properties capped at 200 runs each here (see the file); the full counts run in npm test.
+  resolve: { alias: [{ find: /^fast-check$/, replacement: fileURLToPath(new URL('./test/mutation/fast-check-capped.ts', import.meta.url)) }] },
   test: {
     include: [
       'test/adapter-fetch-router.test.ts',

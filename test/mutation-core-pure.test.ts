@@ -31,7 +31,7 @@ describe('base64url without Buffer (as in workerd and browsers: btoa and atob)',
 
   it('writes and reads what Buffer writes, for short, long and over-32 KB byte strings', async () => {
     const plain = await withoutBuffer()
-    for (const n of [0, 1, 2, 3, 16, 32, 47, 48, 49, 50, 300, 3001, 0x8000 + 5, 70_001]) {
+    for (const n of [0, 1, 2, 3, 16, 32, 47, 48, 49, 50, 300, 3001, 0x8000 + 5]) {
       const bytes = bytesOf(n)
       const text = NodeBuffer.from(bytes).toString('base64url')
       expect(plain.toBase64Url(bytes)).toBe(text)
