@@ -23,8 +23,11 @@ for (const [name, file] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
   for (const m of file.mutants) {
     count[m.status] = (count[m.status] ?? 0) + 1
     if (m.status === 'Survived' || m.status === 'NoCoverage') {
-      const line = lines[m.location.start.line - 1] ?? ''
-      alive.push({ file: name, line: m.location.start.line, column: m.location.start.column, status: m.status, mutator: m.mutatorName, original: line.trim(), replacement: m.replacement })
+      // The mutated span itself (lines and columns are 1-based), not its whole line.
+      const { start, end } = m.location
+      const span = lines.slice(start.line - 1, end.line).join('\n')
+      const original = span.slice(start.column - 1, span.length - (lines[end.line - 1].length - (end.column - 1)))
+      alive.push({ file: name, line: start.line, column: start.column, status: m.status, mutator: m.mutatorName, original, replacement: m.replacement })
     }
   }
   for (const k of KEYS) total[k] += count[k]
@@ -46,5 +49,5 @@ for (const [name, c] of rows) line(name, c)
 line('**all files**', total)
 if (process.env.ALIVE) {
   console.log()
-  for (const a of alive) console.log(`- ${a.file}:${a.line}:${a.column} ${a.status} ${a.mutator}: \`${a.original.slice(0, 140)}\` → \`${String(a.replacement).replace(/\s+/g, ' ').slice(0, 100)}\``)
+  for (const a of alive) console.log(`- ${a.file}:${a.line}:${a.column} ${a.status} ${a.mutator}: \`${a.original.replace(/\s+/g, ' ').slice(0, 100)}\` → \`${String(a.replacement).replace(/\s+/g, ' ').slice(0, 100)}\``)
 }
