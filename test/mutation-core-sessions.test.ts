@@ -1,10 +1,12 @@
 // Assertions the mutation run of src/core (docs/mutation.md) showed missing, through createSessions
 // with real Requests and Responses.
+import { createStorage } from 'unstorage'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { withSession } from '../src/adapters/fetch.js'
 import { cachedPasswords } from '../src/core/passwords.js'
 import { seal } from '../src/core/seal.js'
 import { createSessions, type SessionOptions } from '../src/index.js'
+import { revocable } from '../src/revocations.js'
 import { Jar, password } from './helpers.js'
 
 type Data = { count?: number }
@@ -219,5 +221,45 @@ describe('a seal read by another instance (no unseal cache to lean on)', () => {
     const { session, told } = await readBy({ schema } as never, await forged({ user: { age: 'x' } }))
     expect(session.unsealError).toBe('invalid-data')
     expect(told[0]?.[1]).toBe('iron-fetch-session: the session data does not match the schema (user.age: must be a number; too many keys)')
+  })
+})
+
+describe('destroy() and regenerateId() end the old session only when they say so', () => {
+  type Data = { user?: string }
+  const signedIn = async (sessions: ReturnType<typeof createSessions<Data>>) => {
+    const jar = new Jar()
+    const session = await sessions.read(jar.request('/'))
+    session.set('user', 'ada')
+    jar.apply(await sessions.commit(session, new Response()))
+    return jar
+  }
+  const step = async (sessions: ReturnType<typeof createSessions<Data>>, jar: Jar, act: (session: Awaited<ReturnType<ReturnType<typeof createSessions<Data>>['read']>>) => void) => {
+    const session = await sessions.read(jar.request('/'))
+    act(session)
+    jar.apply(await sessions.commit(session, new Response()))
+  }
+
+  it.each([
+    ['a store', () => ({ store: createStorage() })],
+    ['revocations (lag 0)', () => ({ revocations: revocable({ store: createStorage(), lag: 0 }) })],
+  ])('with %s: regenerateId() keeps the old cookie readable, regenerateId(true) and destroy() end it', async (_, extra) => {
+    const options = { password, ...extra() }
+    const [here, there] = [createSessions<Data>(options), createSessions<Data>(options)]
+
+    const jar = await signedIn(here)
+    const before = new Jar(jar.header)
+    await step(here, jar, (s) => s.regenerateId())
+    expect(jar.header).not.toBe(before.header)
+    expect((await there.read(before.request('/'))).data).toEqual({ user: 'ada' })
+
+    const kept = new Jar(jar.header)
+    await step(here, jar, (s) => s.regenerateId(true))
+    expect((await there.read(kept.request('/'))).data).toEqual({})
+    expect((await there.read(jar.request('/'))).data).toEqual({ user: 'ada' })
+
+    const last = new Jar(jar.header)
+    await step(here, jar, (s) => s.destroy())
+    const replay = await there.read(last.request('/'))
+    expect([replay.data, replay.isNew]).toEqual([{}, true])
   })
 })
