@@ -34,6 +34,7 @@ async function visit(sessions: Sessions<Data>, jar: Jar, handler: (session: Sess
   return session
 }
 
+
 afterEach(() => {
   vi.useRealTimers()
 })
@@ -156,5 +157,110 @@ describe('revoke and revokeAll refuse what is not an id or a user', () => {
     await new Promise((resolve) => setTimeout(resolve, 2))
     expect(await numbered.revokeAll(42)).toEqual([])
     expect((await numbered.read(jar.request())).unsealError).toBe('revoked')
+  })
+})
+
+describe('revocable() options fail at setup, each with its own message', () => {
+  const store = createStorage()
+  it.each<[unknown, string]>([
+    [null, 'revocable() takes { store, lag? }, with store an unstorage Storage.'],
+    ['redis://', 'revocable() takes { store, lag? }, with store an unstorage Storage.'],
+    [{ store, lag: Number.NaN }, 'revocations.lag must be a number of seconds from 0'],
+    [{ store, lag: 3601 }, 'revocations.lag must be a number of seconds from 0 (strict: the store is read on every request) to 3600; got 3601.'],
+    [{ store, onRefreshError: 'log' }, 'revocations.onRefreshError must be a function (error) => void.'],
+  ])('revocable(%j)', (options, message) => {
+    expect(() => revocable(options as never)).toThrow(message)
+  })
+
+  it('lag 3600 is the most; lag 0 needs no getKeys', () => {
+    expect(() => revocable({ store, lag: 3600 })).not.toThrow()
+    expect(() => revocable({ store: { getItem: async () => null, setItem: async () => {}, removeItem: async () => {} }, lag: 0 })).not.toThrow()
+  })
+
+  it.each<[Record<string, unknown>, string]>([
+    [{ storeTimeout: 1.5 }, 'storeTimeout must be a whole number of milliseconds, at least 1 (default 5000); got 1.5.'],
+    [{ storeTimeout: 2 ** 31 }, 'storeTimeout must be a whole number of milliseconds'],
+    [{ userId: 'user' }, 'userId must be a function of the session data, such as (data) => data.user?.id.'],
+  ])('createSessions with revocations and %j', (options, message) => {
+    expect(() => createSessions({ password, revocations: revocable({ store }), ...options } as never)).toThrow(message)
+  })
+
+  it('storeTimeout 1 and 2^31 - 1 are accepted; so is ttl 0 with maxLifetime', () => {
+    for (const storeTimeout of [1, 2 ** 31 - 1]) expect(() => createSessions({ password, storeTimeout, revocations: revocable({ store }) })).not.toThrow()
+    expect(() => createSessions({ password, ttl: 0, maxLifetime: 3600, revocations: revocable({ store }) })).not.toThrow()
+  })
+})
+
+describe('what a revocation tells the app', () => {
+  it.each([0, 5])('lag %i: onUnsealError hears which session, or which user and since when', async (lag) => {
+    const store = createStorage()
+    const told: string[] = []
+    const options = { password, userId: (data: Data) => data.user, onUnsealError: (_: string, error: unknown) => told.push((error as Error).message), revocations: revocable({ store, lag }) }
+    const here = createSessions<Data>(options)
+    const jar = new Jar()
+    const session = await visit(here, jar, (s) => s.set('user', 'ada'))
+    const id = session.id as string
+    const copy = new Jar(jar.header)
+    await here.revoke(id)
+    await here.read(copy.request())
+    expect(told.at(-1)).toBe(`iron-fetch-session: session ${id.slice(0, 8)}… was revoked`)
+
+    const other = new Jar()
+    await visit(here, other, (s) => s.set('user', 'ada'))
+    await new Promise((resolve) => setTimeout(resolve, 2))
+    const before = Date.now()
+    await here.revokeAll('ada')
+    await here.read(other.request())
+    const at = /from before (\S+) was revoked$/.exec(told.at(-1) ?? '')?.[1] as string
+    expect(told.at(-1)).toBe(`iron-fetch-session: every session of this user from before ${at} was revoked`)
+    expect(Math.abs(Date.parse(at) - before)).toBeLessThan(1000)
+  })
+
+  it('a store failure names the operation: read for a strict check, list for a refresh, end for a revocation', async () => {
+    const { store, state } = switchableStore()
+    const errors: unknown[] = []
+    const strict = createSessions<Data>({ password, userId: (data) => data.user, revocations: revocable({ store, lag: 0 }) })
+    const lagged = createSessions<Data>({ password, revocations: revocable({ store, lag: 1, onRefreshError: (error) => errors.push(error) }) })
+    const jar = new Jar()
+    await visit(strict, jar, (s) => s.set('user', 'ada'))
+    await lagged.read(jar.request())
+    state.down = true
+    const failed = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as SessionStoreError)
+    const read = await failed(strict.read(jar.request()))
+    expect([read?.operation, read?.message]).toEqual(['read', expect.stringContaining('for revocation')])
+    const revoked = await failed(strict.revoke('0'.repeat(32)))
+    expect([revoked?.operation, revoked?.message]).toEqual(['end', expect.stringContaining('while revoking session 00000000…')])
+    const all = await failed(strict.revokeAll('ada'))
+    expect([all?.operation, all?.message]).toEqual(['end', expect.stringContaining("while revoking a user's sessions")])
+    const t0 = Date.now()
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 + 1_500 })
+    await lagged.read(jar.request())
+    expect((errors[0] as SessionStoreError).operation).toBe('list')
+  })
+})
+
+describe('a revocation holds for as long as the cookie could be read', () => {
+  it('minutes later, on the instance that revoked and on another, past several refreshes', async () => {
+    const store = createStorage()
+    const options = { password, userId: (data: Data) => data.user, revocations: revocable({ store, lag: 5 }) }
+    const [here, there] = [createSessions<Data>(options), createSessions<Data>(options)]
+    const t0 = Date.now()
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 })
+    const jar = new Jar()
+    const session = await visit(here, jar, (s) => s.set('user', 'ada'))
+    const copy = new Jar(jar.header)
+    const other = new Jar()
+    await visit(here, other, (s) => s.set('user', 'ada'))
+    await there.read(copy.request()) // there's view is loaded
+    vi.setSystemTime(t0 + 10)
+    await here.revoke(session.id as string)
+    await here.revokeAll('ada')
+    for (const minutes of [0.2, 1, 2, 3, 5, 8]) {
+      vi.setSystemTime(t0 + minutes * 60_000)
+      for (const instance of [here, there]) {
+        expect((await instance.read(copy.request())).unsealError).toBe('revoked')
+        expect((await instance.read(other.request())).unsealError).toBe('revoked')
+      }
+    }
   })
 })
