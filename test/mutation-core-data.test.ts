@@ -58,6 +58,25 @@ describe('NotJsonError names the value JSON would change, not the plain ones bef
   })
 })
 
+describe('Symbol keys and null prototypes at the top of session.data', () => {
+  it('a Symbol key on session.data itself is refused, not dropped', async () => {
+    const session = await sessions.read(new Request('https://app.example/'))
+    ;(session.data as Record<symbol, unknown>)[Symbol('k')] = 1
+    await expect(sessions.commit(session, new Response())).rejects.toThrow('session has a Symbol key')
+  })
+
+  it('a nested object swapped for a null-prototype copy of it is no change (cache off, so compared in full)', async () => {
+    const uncached = createSessions<Record<string, unknown>>({ password, cache: false })
+    const jar = new Jar()
+    const first = await uncached.read(jar.request())
+    first.set('prefs', { theme: 'dark', size: 2 })
+    jar.apply(await uncached.commit(first, new Response()))
+    const second = await uncached.read(jar.request())
+    second.set('prefs', Object.assign(Object.create(null) as object, { theme: 'dark', size: 2 }))
+    expect((await uncached.commit(second, new Response())).headers.getSetCookie()).toEqual([])
+  })
+})
+
 describe('tokens and sessions stay apart', () => {
   it('unsealData says why a session cookie is refused', async () => {
     const jar = new Jar()
@@ -90,6 +109,7 @@ describe('a typo in an option name is answered with the nearest one', () => {
     ['cokiName', 'cookieName'],
     ['pasword', 'password'],
     ['persistentCokie', 'persistentCookie'],
+    ['persstntCokie', 'persistentCookie'],
   ])('%s: did you mean %s?', (typo, meant) => {
     expect(() => createSessions({ password, [typo]: 'x' } as never)).toThrow(`unknown option "${typo}". Did you mean ${meant}?`)
   })

@@ -128,6 +128,7 @@ describe('a seal read by another instance (no unseal cache to lean on)', () => {
 
   it.each<[string, Record<string, unknown>, string]>([
     ['__ifs is not an object', { count: 1, __ifs: 5 }, "the seal's __ifs is not an object"],
+    ['__ifs is null', { count: 1, __ifs: null }, "the seal's __ifs is not an object"],
     ['a time that is not a number', { count: 1, __ifs: { created: '2030' } }, "the seal's __ifs holds a time that is not a past moment"],
     ['a flash that is an array', { count: 1, __ifs: { created: 1, sealed: 1, flash: ['x'] } }, "the seal's __ifs.flash is not an object"],
     ['a flash that is null', { count: 1, __ifs: { created: 1, sealed: 1, flash: null } }, "the seal's __ifs.flash is not an object"],
