@@ -64,6 +64,24 @@ describe('base64url without Buffer (as in workerd and browsers: btoa and atob)',
     }
   })
 
+  it('every length past the short-text loop round-trips, and a set spare bit of any weight is refused', async () => {
+    const plain = await withoutBuffer()
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    for (let n = 45; n < 140; n++) {
+      for (const seed of [1, 5, 11]) {
+        const bytes = bytesOf(n, seed).map((byte, i) => (byte + i * seed) & 0xff)
+        const text = NodeBuffer.from(bytes).toString('base64url')
+        expect(plain.fromBase64Url(text)).toEqual(bytes)
+        const tail = text.length % 4
+        if (tail === 0) continue
+        const last = alphabet.indexOf(text.at(-1) as string)
+        for (const bit of tail === 2 ? [1, 2, 4, 8] : [1, 2]) {
+          expect(plain.fromBase64Url(text.slice(0, -1) + alphabet[last ^ bit])).toBeUndefined()
+        }
+      }
+    }
+  })
+
   it('the empty text is no bytes, on both paths', async () => {
     const plain = await withoutBuffer()
     expect(plain.fromBase64Url('')).toEqual(new Uint8Array(0))
