@@ -89,6 +89,31 @@ describe('what commit writes', () => {
   })
 })
 
+describe('what commit adds to the response', () => {
+  it('only the Set-Cookie lines and Cache-Control: private, after the headers the app set', async () => {
+    const sessions = createSessions<Data>({ password })
+    const session = await sessions.read(new Jar().request('/'))
+    session.set('count', 1)
+    const response = await sessions.commit(session, new Response('ok', { headers: { 'x-app': '1' } }))
+    expect([...response.headers.keys()].sort()).toEqual(['cache-control', 'content-type', 'set-cookie', 'x-app'])
+    expect(response.headers.get('cache-control')).toBe('private')
+  })
+
+  it('with revocations and userId, the same user keeps the same session id from commit to commit', async () => {
+    const options = { password, userId: (data: Data) => data.user, revocations: revocable({ store: createStorage(), lag: 0 }) }
+    const { jar, sessions } = await write(options, (s) => s.set('user', 'ada'))
+    const ids: Array<string | undefined> = []
+    for (let i = 0; i < 3; i++) {
+      const session = await sessions.read(jar.request('/'))
+      ids.push(session.id)
+      session.set('count', i)
+      jar.apply(await sessions.commit(session, new Response()))
+    }
+    expect(new Set(ids).size).toBe(1)
+    expect((await createSessions<Data>(options).read(jar.request('/'))).id).toBe(ids[0])
+  })
+})
+
 describe('with revocations, emptying the data ends the session as destroy() does', () => {
   it('a copy of the cookie from before reads as revoked on another instance', async () => {
     const store = createStorage()
