@@ -265,3 +265,74 @@ describe('a revocation holds for as long as the cookie could be read', () => {
     }
   })
 })
+
+describe('what a lagged view takes from a store listing, and what strict reads take from a not-before', () => {
+  it('keys that are not this library\'s, or malformed, are skipped; a getKeys that answers no array is reported', async () => {
+    const storage = createStorage()
+    let junk: unknown[] = []
+    let answer: unknown
+    const store = {
+      getItem: (key: string) => storage.getItem(key),
+      setItem: (key: string, value: string) => storage.setItem(key, value),
+      removeItem: (key: string) => storage.removeItem(key),
+      getKeys: async (base?: string) => (answer !== undefined ? answer : [...(await storage.getKeys(base)), ...junk]),
+    }
+    const id = '0123456789abcdef0123456789abcdef'
+    junk = [
+      42,
+      null,
+      `other:${id}`,
+      `ifs:rv:log:notabucket:id:${id}`,
+      `ifs:rv:log:1:id:not-an-id`,
+      `ifs:rv:log:1:idx:${id}`,
+      `ifs:rv:log:1:user:not-a-user-key:1:-`,
+      `ifs:rv:log:1:user::1:-`,
+    ]
+    const errors: unknown[] = []
+    const options = { password, userId: (data: Data) => data.user, revocations: revocable({ store, lag: 1, onRefreshError: (error: unknown) => errors.push(error) }) }
+    const writer = createSessions<Data>(options)
+    const jar = new Jar()
+    await visit(writer, jar, (s) => s.set('user', 'ada'))
+    const reader = createSessions<Data>(options)
+    const read = await reader.read(jar.request())
+    expect([read.data, read.unsealError, errors]).toEqual([{ user: 'ada' }, undefined, []])
+
+    answer = { keys: [] }
+    const t0 = Date.now()
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 + 1_500 })
+    expect((await reader.read(jar.request())).data).toEqual({ user: 'ada' })
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(String(errors[0])).toContain("the revocation store's getKeys did not return an array of keys")
+  })
+
+  it('two revokeAll of one user: a view that lists both keeps the later one', async () => {
+    const store = createStorage()
+    const options = { password, userId: (data: Data) => data.user, revocations: revocable({ store, lag: 5 }) }
+    const t0 = Date.now()
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 })
+    const here = createSessions<Data>(options)
+    await here.revokeAll('ada')
+    vi.setSystemTime(t0 + 1_000)
+    const jar = new Jar()
+    await visit(here, jar, (s) => s.set('user', 'ada')) // made between the two
+    vi.setSystemTime(t0 + 2_000)
+    await here.revokeAll('ada')
+    vi.setSystemTime(t0 + 3_000)
+    const there = createSessions<Data>(options) // its first read lists both
+    expect((await there.read(jar.request())).unsealError).toBe('revoked')
+  })
+
+  it('strict (lag 0): revokeAll(user, { except }) spares the kept session on another instance', async () => {
+    const store = createStorage()
+    const options = { password, userId: (data: Data) => data.user, revocations: revocable({ store, lag: 0 }) }
+    const [here, there] = [createSessions<Data>(options), createSessions<Data>(options)]
+    const kept = new Jar()
+    const other = new Jar()
+    const current = await visit(here, kept, (s) => s.set('user', 'ada'))
+    await visit(here, other, (s) => s.set('user', 'ada'))
+    await new Promise((resolve) => setTimeout(resolve, 2))
+    await here.revokeAll('ada', { except: current.id })
+    expect((await there.read(kept.request())).data).toEqual({ user: 'ada' })
+    expect((await there.read(other.request())).unsealError).toBe('revoked')
+  })
+})
