@@ -2,7 +2,8 @@
  * The stores the store and revocation tests run on, each through unstorage: memory, a directory (fs),
  * and Redis (a redis-server started here on a free 127.0.0.1 port). Call it at a test file's top
  * level: it registers the hooks that start Redis and, after the file, dispose of every storage made
- * and remove every directory.
+ * and remove every directory. IFS_TEST_NO_REDIS=1, which only the mutation run's config sets
+ * (vitest.mutation.config.ts, docs/mutation.md), leaves Redis out; `npm test` always runs it.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -15,7 +16,8 @@ import { startRedis, type RunningRedis } from '../bench/redis.js'
 
 export type StoreDriver = [name: string, make: () => Promise<Storage>]
 
-export function storeDrivers(dirPrefix: string): { drivers: StoreDriver[]; keep: (storage: Storage) => Storage; redis: () => RunningRedis } {
+export function storeDrivers(dirPrefix: string): { drivers: StoreDriver[]; keep: (storage: Storage) => Storage; redis: () => RunningRedis; withRedis: boolean } {
+  const withRedis = process.env.IFS_TEST_NO_REDIS !== '1'
   let redis: RunningRedis | undefined
   const storages: Storage[] = []
   const dirs: string[] = []
@@ -23,7 +25,7 @@ export function storeDrivers(dirPrefix: string): { drivers: StoreDriver[]; keep:
   const keep = (storage: Storage) => (storages.push(storage), storage)
 
   beforeAll(async () => {
-    redis = await startRedis()
+    if (withRedis) redis = await startRedis()
   }, 30_000)
 
   afterAll(async () => {
@@ -41,5 +43,5 @@ export function storeDrivers(dirPrefix: string): { drivers: StoreDriver[]; keep:
     }],
     ['redis', async () => keep(createStorage({ driver: redisDriver({ url: redis!.url }) }))],
   ]
-  return { drivers, keep, redis: () => redis! }
+  return { drivers: withRedis ? drivers : drivers.filter(([name]) => name !== 'redis'), keep, redis: () => redis!, withRedis }
 }

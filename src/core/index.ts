@@ -98,12 +98,13 @@ export function sessionsResolver<Data extends Record<string, unknown>, Flash ext
   }
 }
 
-// Functions, schemas and stores are keyed by identity: their JSON would not tell two apart.
+// Functions, schemas, stores and plans (sessionStore(), revocable(): their code sits under symbol keys) are
+// keyed by identity: their JSON would not tell two apart.
 const identities = new WeakMap<object, number>()
 let nextIdentity = 0
 
 function byIdentity(_: string, value: unknown): unknown {
-  if (typeof value === 'function' || (value !== null && typeof value === 'object' && ('~standard' in value || typeof (value as { getItem?: unknown }).getItem === 'function'))) {
+  if (typeof value === 'function' || (value !== null && typeof value === 'object' && ('~standard' in value || typeof (value as { getItem?: unknown }).getItem === 'function' || Object.getOwnPropertySymbols(value).length > 0))) {
     let id = identities.get(value as object)
     if (id === undefined) identities.set(value as object, (id = nextIdentity++))
     return `#${id}`
