@@ -2,9 +2,9 @@
 // case of test/revocations.test.ts, for runs without Redis such as the mutation run: docs/mutation.md).
 import { createStorage } from 'unstorage'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createSessions, SessionStoreError, type Session, type Sessions } from '../src/index.js'
+import { createSessions, SessionStoreError } from '../src/index.js'
 import { revocable } from '../src/revocations.js'
-import { Jar, password } from './helpers.js'
+import { Jar, password, visit } from './helpers.js'
 
 type Data = { user?: string; count?: number }
 
@@ -27,13 +27,17 @@ function switchableStore() {
   return { store, state }
 }
 
-async function visit(sessions: Sessions<Data>, jar: Jar, handler: (session: Session<Data>) => unknown = () => {}) {
-  const session = await sessions.read(jar.request())
-  handler(session)
-  jar.apply(await sessions.commit(session, new Response('ok')))
-  return session
-}
 
+
+/** A lagged instance (lag 2 s) on a switchable store, its errors collected, and a session holding count 7. */
+async function laggedSignedIn() {
+  const { store, state } = switchableStore()
+  const errors: unknown[] = []
+  const lagged = createSessions<Data>({ password, revocations: revocable({ store, lag: 2, onRefreshError: (error) => errors.push(error) }) })
+  const jar = new Jar()
+  await visit(lagged, jar, (s) => s.set('count', 7))
+  return { store, state, errors, lagged, jar }
+}
 
 afterEach(() => {
   vi.useRealTimers()
@@ -41,26 +45,22 @@ afterEach(() => {
 
 describe('a revocation store that fails', () => {
   it('lagged reads go on from the last view and report the failed refresh; a cold instance fails closed, or reads with onOutage open', async () => {
-    const { store, state } = switchableStore()
-    const errors: unknown[] = []
-    const lagged = createSessions<Data>({ password, revocations: revocable({ store, lag: 2, onRefreshError: (error) => errors.push(error) }) })
-    const jar = new Jar()
-    await visit(lagged, jar, (s) => s.set('count', 7))
+    const { store, state, errors, lagged, jar } = await laggedSignedIn()
     await visit(lagged, jar) // loads the view
     const t0 = Date.now()
     vi.useFakeTimers({ toFake: ['Date'], now: t0 })
     state.down = true
     vi.setSystemTime(t0 + 2_500)
-    expect((await visit(lagged, jar)).data.count).toBe(7)
+    expect((await visit(lagged, jar)).session.data.count).toBe(7)
     expect(errors).toHaveLength(1)
     expect(errors[0]).toBeInstanceOf(SessionStoreError)
     expect(String(errors[0])).toContain('refreshing the revocation view')
     expect(String(errors[0])).toContain('connection refused')
     // Within the next lag, requests still read from the view rather than fail.
     vi.setSystemTime(t0 + 3_500)
-    expect((await visit(lagged, jar)).data.count).toBe(7)
+    expect((await visit(lagged, jar)).session.data.count).toBe(7)
     vi.setSystemTime(t0 + 5_000)
-    expect((await visit(lagged, jar)).data.count).toBe(7)
+    expect((await visit(lagged, jar)).session.data.count).toBe(7)
     expect(errors.length).toBeGreaterThanOrEqual(2)
     expect(errors.every((error) => error instanceof SessionStoreError)).toBe(true)
 
@@ -83,11 +83,7 @@ describe('a revocation store that fails', () => {
   // request after a failed background refresh started another (the background refresh in verdict()
   // ignored view.retryAt), each calling the store and onRefreshError.
   it('after a failed refresh, the next one waits a lag (README "Outages")', async () => {
-    const { store, state } = switchableStore()
-    const errors: unknown[] = []
-    const lagged = createSessions<Data>({ password, revocations: revocable({ store, lag: 2, onRefreshError: (error) => errors.push(error) }) })
-    const jar = new Jar()
-    await visit(lagged, jar, (s) => s.set('count', 7))
+    const { state, errors, lagged, jar } = await laggedSignedIn()
     await visit(lagged, jar)
     const t0 = Date.now()
     vi.useFakeTimers({ toFake: ['Date'], now: t0 })
@@ -197,7 +193,7 @@ describe('what a revocation tells the app', () => {
     const options = { password, userId: (data: Data) => data.user, onUnsealError: (_: string, error: unknown) => told.push((error as Error).message), revocations: revocable({ store, lag }) }
     const here = createSessions<Data>(options)
     const jar = new Jar()
-    const session = await visit(here, jar, (s) => s.set('user', 'ada'))
+    const { session } = await visit(here, jar, (s) => s.set('user', 'ada'))
     const id = session.id as string
     const copy = new Jar(jar.header)
     await here.revoke(id)
@@ -247,7 +243,7 @@ describe('a revocation holds for as long as the cookie could be read', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: t0 })
     const jar = new Jar()
     // bob's one session is revoked by id; ada's by revokeAll: each refusal has one cause.
-    const session = await visit(here, jar, (s) => s.set('user', 'bob'))
+    const { session } = await visit(here, jar, (s) => s.set('user', 'bob'))
     const copy = new Jar(jar.header)
     const other = new Jar()
     await visit(here, other, (s) => s.set('user', 'ada'))
@@ -327,7 +323,7 @@ describe('what a lagged view takes from a store listing, and what strict reads t
     const [here, there] = [createSessions<Data>(options), createSessions<Data>(options)]
     const kept = new Jar()
     const other = new Jar()
-    const current = await visit(here, kept, (s) => s.set('user', 'ada'))
+    const { session: current } = await visit(here, kept, (s) => s.set('user', 'ada'))
     await visit(here, other, (s) => s.set('user', 'ada'))
     await new Promise((resolve) => setTimeout(resolve, 2))
     await here.revokeAll('ada', { except: current.id })

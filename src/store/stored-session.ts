@@ -14,7 +14,7 @@ import { idFromSeal } from '../core/ids.ts'
 import { call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, isSessionId, keys, loadRecord, newSessionId, shortId, storeTtl, ttlOption, userHash, userOf, type StoreConfig, type StoredRecord } from './store.ts'
 import { endedBy, indexSession, parseNotBefore, unindexSession } from './user-index.ts'
 import { userKeys } from './user-key.ts'
-import { needsStore, type StoredState, type StoredWrite } from '../core/store-option.ts'
+import type { StoredRead, StoredState, StoredWrite } from '../core/store-option.ts'
 
 export type { StoredState, StoredWrite }
 
@@ -27,15 +27,18 @@ export interface Refusal {
   message: string
 }
 
-/** What read() needs from a store-backed seal: the record's data and flash, or why the session is refused. Throws SessionStoreError. */
-export async function readStored(config: Config, stored: StoredState | undefined, id: string | undefined, now: number, seal: string, userKey: string | undefined): Promise<{ data: Record<string, unknown>; flash: Record<string, unknown> | undefined } | Refusal | undefined> {
-  if (!config.store || !stored) return { reason: 'invalid', message: 'the seal names a stored session, and no store is configured' }
+/**
+ * What read() needs from a store-backed seal: the record's data and flash, or why the session is refused. Throws SessionStoreError.
+ * Called by the core only with a store configured (session.ts refuses a seal naming a stored session without one).
+ */
+export async function readStored(config: Config, stored: StoredState, id: string | undefined, now: number, seal: string, userKey: string | undefined): Promise<StoredRead> {
+  const store = config.store as StoreConfig
   if (id === undefined) {
-    if (config.store.legacySeals === 'refuse') return { reason: 'invalid', message: "a cookie-only seal, and this store no longer accepts them (legacySeals: 'refuse')" }
+    if (store.legacySeals === 'refuse') return { reason: 'invalid', message: "a cookie-only seal, and this store no longer accepts them (legacySeals: 'refuse')" }
     // A cookie-only seal moves into the store under an id taken from the seal itself, so every replay of
     // it is one session: once moved, a replay reads the record (or its revocation), never the cookie's copy.
     const moved = idFromSeal(seal)
-    const { value, revoked } = await loadRecord(config.store, moved)
+    const { value, revoked } = await loadRecord(store, moved)
     if (revoked) return { reason: 'revoked', message: `session ${shortId(moved)} (moved from a cookie-only seal) was revoked` }
     if (value === undefined) {
       Object.assign(stored, { id: moved, migrate: true, moved })
@@ -43,7 +46,7 @@ export async function readStored(config: Config, stored: StoredState | undefined
     }
     return fromRecord(config, stored, moved, value, now, undefined, undefined)
   }
-  const { value, revoked, notBefore } = await loadRecord(config.store, id, userKey)
+  const { value, revoked, notBefore } = await loadRecord(store, id, userKey)
   if (revoked) return { reason: 'revoked', message: `session ${shortId(id)} was revoked` }
   if (value === undefined) return { reason: 'expired', message: `session ${shortId(id)} is not in the store: it expired, or the store lost it` }
   return fromRecord(config, stored, id, value, now, userKey, notBefore)
@@ -155,15 +158,10 @@ export async function endStored(config: Config, stored: StoredState): Promise<vo
 
 /** sessions.revoke(id): that session's cookie then reads as a new session with unsealError 'revoked'. True when it was stored. */
 export async function revoke(config: Config, id: string): Promise<boolean> {
-  const store = requireStore(config, 'revoke(id)')
+  const store = config.store as StoreConfig
   if (!isSessionId(id)) throw new TypeError('iron-fetch-session: revoke(id) takes a session id as session.id gives it: 32 hexadecimal characters.')
   const { value } = await loadRecord(store, id)
   const record = value === undefined ? undefined : decodeRecord(value)
   await endSession(store, config, id, typeof record === 'object' ? record.user : undefined)
   return typeof record === 'object'
-}
-
-export function requireStore(config: Config, what: string): StoreConfig {
-  if (!config.store) throw needsStore(config, what)
-  return config.store
 }

@@ -11,7 +11,7 @@
  */
 import type { Config } from '../core/options.ts'
 import { decodeRecord, endSession, loadRecord, type StoreConfig } from './store.ts'
-import { expired, requireStore } from './stored-session.ts'
+import { expired } from './stored-session.ts'
 import { endedBy, listed, writeNotBefore } from './user-index.ts'
 
 /** One live session of a user, as sessionsOf lists it. */
@@ -64,7 +64,7 @@ export async function revokeAll(config: Config, user: string | number, options: 
 }
 
 function userIndex(config: Config, what: string): StoreConfig {
-  const store = requireStore(config, what)
+  const store = config.store as StoreConfig
   if (!store.userId) throw new TypeError(`iron-fetch-session: ${what} needs the userId option, which says whose each session is: userId: (data) => data.user?.id.`)
   return store
 }
