@@ -145,4 +145,24 @@ describe('commit writes exactly when the data changed', () => {
     withFunction.data.log = () => {}
     await expect(sessions.commit(withFunction, new Response(null))).rejects.toThrow('session.log is a function')
   })
+
+  it('a Symbol key is a change even when nothing else changed, so commit refuses it rather than losing it', async () => {
+    // Cached (compared against the tape) and uncached (compared in full), at the top and nested.
+    for (const cache of [undefined, false] as const) {
+      const sessions = createSessions<Record<string, unknown>>({ password, cache })
+      const first = await sessions.read(new Request('https://app.example/'))
+      first.data.prefs = { theme: 'dark' }
+      const jar = new Jar().apply(await sessions.commit(first, new Response(null)))
+      const top = await sessions.read(jar.request())
+      ;(top.data as Record<symbol, unknown>)[Symbol('k')] = 1
+      await expect(sessions.commit(top, new Response(null))).rejects.toThrow('session has a Symbol key')
+      const nested = await sessions.read(jar.request())
+      ;(nested.data.prefs as Record<symbol, unknown>)[Symbol('k')] = 1
+      await expect(sessions.commit(nested, new Response(null))).rejects.toThrow('session.prefs has a Symbol key')
+      // The data as read, untouched, still writes nothing.
+      const untouched = await sessions.read(jar.request())
+      expect(untouched.data.prefs).toEqual({ theme: 'dark' })
+      expect((await sessions.commit(untouched, new Response(null))).headers.getSetCookie()).toEqual([])
+    }
+  })
 })

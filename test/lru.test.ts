@@ -22,4 +22,13 @@ describe('Lru', () => {
     lru.delete('a')
     expect([lru.get('a'), lru.size]).toEqual([undefined, 0])
   })
+
+  it('holds at most one entry when max is 1 (cache: 1)', () => {
+    const lru = new Lru<string, number>(1)
+    lru.set('a', 1)
+    lru.set('b', 2)
+    expect([lru.size, lru.get('a'), lru.get('b')]).toEqual([1, undefined, 2])
+    lru.set('c', 3)
+    expect([lru.size, lru.get('b'), lru.get('c')]).toEqual([1, undefined, 3])
+  })
 })

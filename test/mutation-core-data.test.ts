@@ -64,8 +64,7 @@ describe('Symbol keys and null prototypes at the top of session.data', () => {
     ;(session.data as Record<symbol, unknown>)[Symbol('k')] = 1
     session.set('a', 1)
     await expect(sessions.commit(session, new Response())).rejects.toThrow('session has a Symbol key')
-    // Known gap (docs/mutation.md): with no other change, the Symbol key is no change to the JSON, so
-    // commit writes nothing and says nothing, where a Date on a read-only request is refused.
+    // With no other change it is refused too (test/json.test.ts).
   })
 
   it('a nested object swapped for a null-prototype copy of it is no change (cache off, so compared in full)', async () => {

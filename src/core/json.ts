@@ -13,6 +13,7 @@ type Container = Json[] | { [key: string]: Json }
 // for-in rather than Object.keys: no array per object, and V8 turns the own-key check inside it
 // into a shape check. Leaves are handled in the loop, without a call each.
 const hasOwn = Object.prototype.hasOwnProperty
+const getSymbols = Object.getOwnPropertySymbols
 const isContainer = (value: unknown): value is Container => typeof value === 'object' && value !== null
 
 /** A deep copy of pristine JSON (the output of JSON.parse). */
@@ -69,6 +70,8 @@ function sameContainer(value: object, pristine: Container): boolean {
   if (Array.isArray(value)) return false
   const proto = Object.getPrototypeOf(value)
   if (proto !== Object.prototype && proto !== null) return false
+  // JSON drops Symbol keys: one added is a change, so commit's write path refuses it instead of losing it.
+  if (getSymbols(value).length > 0) return false
   const object = value as Record<string, unknown>
   let unmatched = 0
   for (const key in object) {
@@ -145,6 +148,7 @@ function walk(value: object, tape: JsonTape, at: number): number {
   if (marker !== OBJECT || Array.isArray(value)) return -1
   const proto = Object.getPrototypeOf(value)
   if (proto !== Object.prototype && proto !== null) return -1
+  if (getSymbols(value).length > 0) return -1
   const object = value as Record<string, unknown>
   let i = at + 2
   let size = 0

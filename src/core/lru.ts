@@ -48,7 +48,8 @@ export class Lru<K, V> {
 
   #add(key: K, value: V): void {
     if (this.#young.size >= this.#half) {
-      this.#old = this.#young
+      // With max 1 there is no room for an old generation: the one entry is replaced.
+      this.#old = this.max > 1 ? this.#young : new Map()
       this.#young = new Map()
     }
     this.#young.set(key, value)
