@@ -7,7 +7,8 @@ import { Lru } from './lru.ts'
 import { mountable } from './mounts.ts'
 import { normalizeOptions, type SessionOptions } from './options.ts'
 import { readSession, type CacheEntry, type Session } from './session.ts'
-import { needsStore } from './store-option.ts'
+import { needsStore, STORE_BIND } from './store-option.ts'
+import { BIND } from './revocations-option.ts'
 import type { StoredSessionInfo } from '../store/user-sessions.ts'
 
 export type { SessionHeaders }
@@ -104,7 +105,8 @@ const identities = new WeakMap<object, number>()
 let nextIdentity = 0
 
 function byIdentity(_: string, value: unknown): unknown {
-  if (typeof value === 'function' || (value !== null && typeof value === 'object' && ('~standard' in value || typeof (value as { getItem?: unknown }).getItem === 'function' || Object.getOwnPropertySymbols(value).length > 0))) {
+  // Plans are found by their brand (an `in` check allocates nothing; this runs per request for options factories).
+  if (typeof value === 'function' || (value !== null && typeof value === 'object' && ('~standard' in value || STORE_BIND in value || BIND in value || typeof (value as { getItem?: unknown }).getItem === 'function'))) {
     let id = identities.get(value as object)
     if (id === undefined) identities.set(value as object, (id = nextIdentity++))
     return `#${id}`
