@@ -135,7 +135,9 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
     const lines = writeSealCookies(value, config.cookie.persistent ? cookieMaxAge(ttl) : undefined, state.present, config.cookie)
     for (const line of lines) headers.push(['set-cookie', line])
     state.present = liveCookieNames(lines)
-    if (state.insecureHost && config.plainHttp && !config.plainHttp.warned) warnPlainHttp(config.plainHttp, state.insecureHost, config.cookie.name)
+    if (DEV) {
+      if (state.insecureHost && config.plainHttp && !config.plainHttp.warned) warnPlainHttp(config.plainHttp, state.insecureHost, config.cookie.name)
+    }
   }
   // The seal goes in the header only to a client that sent the header: a browser's scripts could read it
   // there, defeating HttpOnly. A new session is offered both ways only when the app opted in, and only to a

@@ -159,9 +159,12 @@ class RefusedError extends Error {
 
 export function readSession(config: Config, cache: UnsealCache | undefined, request: Request): Promise<Session & { [STATE]: ReadState }> {
   const reading = readRequest(config, cache, request)
-  // Development only (and only until it has warned): production reads take no extra step.
-  if (!config.plainHttp || config.plainHttp.warned) return reading
-  return reading.then((session) => ((session[STATE].insecureHost = insecureHost(request)), session))
+  // Development only (and only until it has warned): production reads take no extra step, and a
+  // production bundle leaves the check out (a bare `if (DEV)`: what its bundler folds away).
+  if (DEV) {
+    if (config.plainHttp && !config.plainHttp.warned) return reading.then((session) => ((session[STATE].insecureHost = insecureHost(request)), session))
+  }
+  return reading
 }
 
 async function readRequest(config: Config, cache: UnsealCache | undefined, request: Request): Promise<Session & { [STATE]: ReadState }> {
