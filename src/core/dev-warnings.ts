@@ -25,9 +25,15 @@ export function plainHttpWarning(secure: boolean | undefined): PlainHttpWarning 
 
 /** The request's host when it came over plain http from a host a browser will not send a Secure cookie to. */
 export function insecureHost(request: Request): string | undefined {
-  if (!request.url.startsWith('http:') || request.headers.get('x-forwarded-proto') === 'https') return undefined
-  const { hostname } = new URL(request.url)
-  return LOCAL_HOSTS.has(hostname) || hostname.endsWith('.localhost') ? undefined : hostname
+  const url = request.url
+  if (!url.startsWith('http://')) return undefined
+  // Every plain-http request to localhost comes here, for as long as the server runs (the warning never fires
+  // for it): so the host is cut from the normalised URL rather than parsed whole, and the header read last.
+  const end = url.indexOf('/', 7)
+  const authority = end === -1 ? url.slice(7) : url.slice(7, end)
+  const hostname = authority.includes('@') ? new URL(url).hostname : authority.startsWith('[') ? authority.slice(0, authority.indexOf(']') + 1) : authority.split(':', 1)[0]!
+  if (LOCAL_HOSTS.has(hostname) || hostname.endsWith('.localhost')) return undefined
+  return request.headers.get('x-forwarded-proto') === 'https' ? undefined : hostname
 }
 
 export function warnPlainHttp(warning: PlainHttpWarning, host: string, cookieName: string): void {
