@@ -208,3 +208,19 @@ describe('a lagged view is refreshed in the background from half the lag on', ()
     expect((await lagged.read(jar.request())).unsealError).toBe('revoked')
   })
 })
+
+describe('onOutage open, before any view could be loaded', () => {
+  it('an instance still refuses the sessions it revoked itself', async () => {
+    const storage = createStorage()
+    // Writes work, listings fail: the view never loads.
+    const store = { getItem: storage.getItem, setItem: storage.setItem, removeItem: storage.removeItem, getKeys: async () => Promise.reject(new Error('SCAN refused')) }
+    const errors: unknown[] = []
+    const sessions = createSessions<Data>({ password, revocations: revocable({ store, lag: 5, onOutage: 'open', onRefreshError: (error) => errors.push(error) }) })
+    const jar = new Jar()
+    const { session } = await visit(sessions, jar, (s) => s.set('count', 1))
+    expect((await sessions.read(jar.request())).data).toEqual({ count: 1 }) // open: read as not revoked
+    await sessions.revoke(session.id as string)
+    expect((await sessions.read(jar.request())).unsealError).toBe('revoked')
+    expect(errors.length).toBeGreaterThan(0)
+  })
+})
