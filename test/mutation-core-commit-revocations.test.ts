@@ -132,3 +132,20 @@ describe('a session emptied, then written again in the same request', () => {
     expect(read.id).not.toBe(oldId)
   })
 })
+
+describe('regenerateId(true) after regenerateId() in the same request', () => {
+  it('ends the id the client held, as it does with a store', async () => {
+    const { sessions, other } = setup()
+    const jar = new Jar()
+    const first = await sessions.read(jar.request())
+    first.set('count', 1)
+    jar.apply(await sessions.commit(first, new Response()))
+    const before = new Jar(jar.header)
+    const session = await sessions.read(jar.request())
+    session.regenerateId()
+    session.regenerateId(true)
+    jar.apply(await sessions.commit(session, new Response()))
+    expect((await readElsewhere(other, before)).unsealError).toBe('revoked')
+    expect((await readElsewhere(other, jar)).data).toEqual({ count: 1 })
+  })
+})
