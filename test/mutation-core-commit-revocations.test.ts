@@ -71,18 +71,21 @@ describe('the id an app reads is the one its cookie carries', () => {
     expect((await readElsewhere(other, jar)).id).toBe(id)
   })
 
-  it('across two commits of one request: a change after the sign-in keeps the id', async () => {
+  it('across two commits of one request: a change after the sign-in keeps the id and the creation time', async () => {
     const { sessions, other } = setup()
     const jar = new Jar()
+    const t0 = Date.now()
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 })
     const session = await sessions.read(jar.request())
     session.set('user', 'ada')
     jar.apply(await sessions.commit(session, new Response()))
     const id = session.id
+    vi.setSystemTime(t0 + 1_000)
     session.set('count', 1)
     jar.apply(await sessions.commit(session, new Response()))
     expect(session.id).toBe(id)
     const read = await readElsewhere(other, jar)
-    expect([read.id, read.data]).toEqual([id, { user: 'ada', count: 1 }])
+    expect([read.id, read.data, read.createdAt]).toEqual([id, { user: 'ada', count: 1 }, t0])
     // And it is that id a revoke ends.
     await other.revoke(id as string)
     expect((await readElsewhere(other, jar)).unsealError).toBe('revoked')
