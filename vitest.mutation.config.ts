@@ -37,6 +37,7 @@ export default defineConfig({
       'test/revocations.test.ts', // memory and fs only: IFS_TEST_NO_REDIS below
       'test/seal.test.ts',
       'test/sessions.test.ts',
+      'test/store.test.ts', // memory and fs only: IFS_TEST_NO_REDIS below
     ],
     testTimeout: 30_000,
     env: { IFS_TEST_NO_REDIS: '1' },

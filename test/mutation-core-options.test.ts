@@ -74,6 +74,11 @@ describe('the same cookie mounted twice: options compared by value, functions, s
     expect(await outcome(nested({ password, schema }, { password, schema }))).toBe('1 Set-Cookie')
   })
 
+  it('an option given as null (the default) mounts, and twice is the same mount', async () => {
+    const options = { password, cache: null } as unknown as SessionOptions<Data>
+    expect(await outcome(nested(options, { ...options }))).toBe('1 Set-Cookie')
+  })
+
   it('two different functions, schemas or stores: different options, refused with the fix', async () => {
     expect(await outcome(nested({ password, onUnsealError: () => {} }, { password, onUnsealError: () => {} }))).toBe('different options')
     expect(await outcome(nested({ password, store: sessionStore(createStorage()) }, { password, store: sessionStore(createStorage()) }))).toBe('different options')

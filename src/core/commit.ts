@@ -113,7 +113,8 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   // With revocations and userId: a session whose user changes (a sign-in) starts anew, with a new id and creation time.
   const user = state.revocable && config.revocations?.userId ? config.revocations.userOf(data as Record<string, unknown>) : null
   const newUser = state.revocable && state.passwordId !== undefined && (state.user ?? null) !== user
-  if (newUser) state.rid = newSessionId()
+  // Unless the id is already new this request (regenerateId, destroy): session.id has named it, and it names nothing older.
+  if (newUser && state.rid === state.readRid) state.rid = newSessionId()
   const created = state.destroyed || state.passwordId === undefined || newUser ? now : state.createdAt
   const ttl = dataJson === '{}' ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now)
   const rid = state.revocable ? (state.rid ??= newSessionId()) : undefined

@@ -171,8 +171,8 @@ export class Revocations {
   }
 
   #viewVerdict(view: RevocationView, seal: RevocableSeal): string | undefined | Promise<string | undefined> {
-    // Never loaded, and the load failed with onOutage 'open' (with 'closed' it threw).
-    if (view.loadedAt === undefined) return undefined
+    // Never loaded (the load failed with onOutage 'open'; with 'closed' it threw), the view holds only what this
+    // instance revoked itself, which it still refuses.
     if (view.ids.has(seal.rid)) return `session ${shortId(seal.rid)} was revoked`
     if (view.users.size === 0 || !this.userId) return undefined
     const keys = this.#userKeysOf(seal)

@@ -471,7 +471,8 @@ class RequestSession implements Session {
     const state = this[STATE]
     state.regenerate = true
     if (state.revocable) {
-      if (deleteOld && state.rid === state.readRid) state.revokeRid = state.readRid
+      // The id the client holds, even when an earlier regenerateId() of this request already replaced it.
+      if (deleteOld && state.readRid !== undefined) state.revokeRid = state.readRid
       state.rid = newSessionId()
     }
     if (!state.stored) return
