@@ -192,5 +192,5 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
   const store = bindStore(options, passwords)
   const revocations = bindRevocations(options, { passwords, ttl, maxLifetime })
 
-  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, plainHttp: DEV ? plainHttpWarning(cookie.attributes.secure) : undefined, store, revocations }
+  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, plainHttp: plainHttpWarning(cookie.attributes.secure), store, revocations }
 }
