@@ -7,7 +7,7 @@ import { createStorage } from 'unstorage'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createSessions } from '../src/index.js'
 import { revocable } from '../src/revocations.js'
-import { Jar, password } from './helpers.js'
+import { Jar, password, visit } from './helpers.js'
 
 type Data = { user?: string; count?: number }
 type Flash = { notice: string }
@@ -39,9 +39,7 @@ describe('the id an app reads is the one its cookie carries', () => {
   it('after destroy(): a new id, under which a flash reads', async () => {
     const { sessions, other } = setup()
     const jar = new Jar()
-    const first = await sessions.read(jar.request())
-    first.set('user', 'ada')
-    jar.apply(await sessions.commit(first, new Response()))
+    await visit(sessions, jar, (session) => session.set('user', 'ada'))
     const signedIn = await sessions.read(jar.request())
     const oldId = signedIn.id
     signedIn.destroy()
@@ -57,9 +55,7 @@ describe('the id an app reads is the one its cookie carries', () => {
   it('at a sign-in after regenerateId(), as the README has it: the new id at once, and commit writes under it', async () => {
     const { sessions, other } = setup()
     const jar = new Jar()
-    const first = await sessions.read(jar.request())
-    first.set('count', 1)
-    jar.apply(await sessions.commit(first, new Response()))
+    await visit(sessions, jar, (session) => session.set('count', 1))
     const signIn = await sessions.read(jar.request())
     const anonymousId = signIn.id
     signIn.regenerateId()
@@ -98,9 +94,7 @@ describe('revokeAll while a request is in flight', () => {
     const jar = new Jar()
     const t0 = Date.now()
     vi.useFakeTimers({ toFake: ['Date'], now: t0 })
-    const first = await sessions.read(jar.request())
-    first.set('user', 'ada')
-    jar.apply(await sessions.commit(first, new Response()))
+    await visit(sessions, jar, (session) => session.set('user', 'ada'))
     vi.setSystemTime(t0 + 1_000)
     const inFlight = await sessions.read(jar.request())
     vi.setSystemTime(t0 + 2_000)
@@ -117,9 +111,7 @@ describe('a session emptied, then written again in the same request', () => {
   it('is written under a new id, not the one the emptying revoked, with only its own cookie', async () => {
     const { sessions, other } = setup()
     const jar = new Jar()
-    const first = await sessions.read(jar.request())
-    first.set('count', 1)
-    jar.apply(await sessions.commit(first, new Response()))
+    await visit(sessions, jar, (session) => session.set('count', 1))
     const session = await sessions.read(jar.request())
     const oldId = session.id
     session.unset('count')
@@ -140,9 +132,7 @@ describe('regenerateId(true) after regenerateId() in the same request', () => {
   it('ends the id the client held, as it does with a store', async () => {
     const { sessions, other } = setup()
     const jar = new Jar()
-    const first = await sessions.read(jar.request())
-    first.set('count', 1)
-    jar.apply(await sessions.commit(first, new Response()))
+    await visit(sessions, jar, (session) => session.set('count', 1))
     const before = new Jar(jar.header)
     const session = await sessions.read(jar.request())
     session.regenerateId()
@@ -159,9 +149,7 @@ describe('a flash kept after destroy()', () => {
     const jar = new Jar()
     const t0 = Date.now()
     vi.useFakeTimers({ toFake: ['Date'], now: t0 })
-    const first = await sessions.read(jar.request())
-    first.set('count', 1)
-    jar.apply(await sessions.commit(first, new Response()))
+    await visit(sessions, jar, (session) => session.set('count', 1))
     vi.setSystemTime(t0 + 60_000)
     const signOut = await sessions.read(jar.request())
     expect(signOut.createdAt).toBe(t0)

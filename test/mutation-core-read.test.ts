@@ -9,7 +9,7 @@ import { sealJson } from '../src/core/seal.js'
 import { createSessions, type SessionOptions } from '../src/index.js'
 import { revocable } from '../src/revocations.js'
 import { sessionStore } from '../src/store/index.js'
-import { Jar, password } from './helpers.js'
+import { Jar, password, visit } from './helpers.js'
 
 type Data = { user?: string; count?: number }
 
@@ -55,9 +55,7 @@ describe('refused reads, with the reason and message onUnsealError hears', () =>
     vi.useFakeTimers({ toFake: ['Date'], now: t0 })
     const { sessions, told } = heard({ ttl: 120 })
     const jar = new Jar()
-    const first = await sessions.read(jar.request())
-    first.set('count', 1)
-    jar.apply(await sessions.commit(first, new Response()))
+    await visit(sessions, jar, (session) => session.set('count', 1))
     expect((await sessions.read(jar.request())).data).toEqual({ count: 1 })
     const expiresAt = new Date(t0 + 120_000).toISOString()
     vi.setSystemTime(t0 + 180_000) // ttl and the clock skew past
@@ -74,9 +72,7 @@ describe('refused reads, with the reason and message onUnsealError hears', () =>
     vi.useFakeTimers({ toFake: ['Date'], now: t0 })
     const { sessions, told } = heard({ ttl: 0, maxLifetime: 60, cache: false })
     const jar = new Jar()
-    const first = await sessions.read(jar.request())
-    first.set('count', 1)
-    jar.apply(await sessions.commit(first, new Response()))
+    await visit(sessions, jar, (session) => session.set('count', 1))
     vi.setSystemTime(t0 + 61_000)
     expect((await sessions.read(jar.request())).unsealError).toBe('expired')
     expect(told).toEqual([['expired', `iron-fetch-session: the session passed maxLifetime (created ${new Date(t0).toISOString()})`]])
