@@ -5,6 +5,8 @@ export default {
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   mutate: [
     'src/core/**/*.ts',
+    // Revocations moved out of the core to their own folder (a server-side mode, src/core/mode.ts): still mutated.
+    'src/revocations/**/*.ts',
     // Read only by bundles for the edge (package.json "imports", #dev): the tests run dev.ts.
     '!src/core/dev-bundled.ts',
   ],

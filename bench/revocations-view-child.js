@@ -2,7 +2,7 @@
 // fresh process: heap and RSS before and after N live revocations (random 128-bit ids, as
 // session.id makes them) are added to a view, as a refresh adds them. Prints JSON on stdout.
 import { randomBytes } from 'node:crypto'
-import { RevocationView } from '../dist/core/revocations.js'
+import { RevocationView } from '../dist/revocations/revocations.js'
 
 const N = Number(process.argv[2] ?? 1_000_000)
 const settle = () => (globalThis.gc(), globalThis.gc(), process.memoryUsage())

@@ -1,10 +1,2 @@
-/**
- * 'iron-fetch-session/revocations': sessions that stay in the cookie yet can be revoked.
- *
- *   import { revocable } from 'iron-fetch-session/revocations'
- *   ironSession({ password, userId, revocations: revocable({ store, lag: 5 }) })
- *
- * Its own entry point, so its code is bundled only by the apps that use it.
- */
-export { revocable, DEFAULT_LAG, type RevocationsOptions } from './core/revocations.ts'
-export type { RevocationsPlan } from './core/revocations-option.ts'
+// The package's 'iron-fetch-session/revocations' entry (dist/revocations.js): the code is in src/revocations/.
+export * from './revocations/index.ts'

@@ -86,7 +86,7 @@ describe('what commit writes', () => {
   it('destroyHeaders() with a store refuses, saying to destroy and commit', async () => {
     const sessions = createSessions<Data>({ password, store: sessionStore(createStorage()) })
     const session = await sessions.read(new Jar().request('/'))
-    expect(() => sessions.destroyHeaders(session)).toThrow('destroyHeaders() cannot end a stored session at once: call session.destroy() and commit')
+    expect(() => sessions.destroyHeaders(session)).toThrow('destroyHeaders() cannot end a session on the server at once (with a store or revocations): call session.destroy() and commit')
   })
 })
 

@@ -146,9 +146,9 @@ describe('a production bundle refuses wrong calls with the short message', () =>
 
   it('destroyHeaders() with revocations or a store', async () => {
     const revoking = lib.createSessions({ password, revocations: revocable({ store: createStorage() }) })
-    await expectShort(async () => revoking.destroyHeaders(await revoking.read(new Request('https://app.example/'))), 'destroyHeaders() cannot revoke a session at once')
+    await expectShort(async () => revoking.destroyHeaders(await revoking.read(new Request('https://app.example/'))), 'destroyHeaders() cannot end a session on the server at once')
     const stored = lib.createSessions({ password, store: sessionStore(createStorage()) })
-    await expectShort(async () => stored.destroyHeaders(await stored.read(new Request('https://app.example/'))), 'destroyHeaders() cannot end a stored session at once')
+    await expectShort(async () => stored.destroyHeaders(await stored.read(new Request('https://app.example/'))), 'destroyHeaders() cannot end a session on the server at once')
   })
 
   it('two mounts with different options for one cookie', async () => {

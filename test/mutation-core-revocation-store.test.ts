@@ -5,7 +5,7 @@
 import { createStorage, type Driver } from 'unstorage'
 import redisDriver from 'unstorage/drivers/redis'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { RevocationView } from '../src/core/revocations.js'
+import { RevocationView } from '../src/revocations/revocations.js'
 import { createSessions } from '../src/index.js'
 import { revocable } from '../src/revocations.js'
 import { Jar, password, visit } from './helpers.js'

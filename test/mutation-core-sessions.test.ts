@@ -138,7 +138,7 @@ describe('a seal read by another instance (no unseal cache to lean on)', () => {
     ['a rid that is not a session id', { count: 1, __ifs: { created: 1, sealed: 1, rid: 'nope' } }, "the seal's __ifs.rid is not a session id"],
     ['a user key that is a number', { count: 1, __ifs: { created: 1, sealed: 1, u: 5 } }, "the seal's __ifs.u is not a user key"],
     ['a user key of the wrong shape', { count: 1, __ifs: { created: 1, sealed: 1, u: 'nope' } }, "the seal's __ifs.u is not a user key"],
-    ['a stored-session id beside data', { count: 1, __ifs: { created: 1, sealed: 1, id: '0'.repeat(32) } }, 'the seal names a stored session and also holds data'],
+    ['a stored-session id without a store', { __ifs: { created: 1, sealed: 1, id: '0'.repeat(32) } }, 'the seal names a stored session, and no store is configured'],
     ['a sealData token', { count: 1, __ifs: { purpose: 'data' } }, 'the seal is a sealData token, not a session'],
   ])('bookkeeping: %s is refused as invalid, saying so', async (_, payload, message) => {
     const { session, told } = await readBy({}, await forged(payload))

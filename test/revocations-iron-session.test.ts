@@ -31,8 +31,8 @@ describe('iron-session drop-in: extras.revocations', () => {
       s.user = 'ada'
       await s.save()
     })
-    const payload = await ironSession9.unsealData<{ user: string; __ifs: { rid: string } }>(jar.cookies.get('session')!, { password })
-    expect(payload).toEqual({ user: 'ada', __ifs: { created: expect.any(Number), sealed: expect.any(Number), rid: expect.stringMatching(/^[0-9a-f]{32}$/) } })
+    const payload = await ironSession9.unsealData<{ user: string; __ifs: { id: string } }>(jar.cookies.get('session')!, { password })
+    expect(payload).toEqual({ user: 'ada', __ifs: { created: expect.any(Number), sealed: expect.any(Number), id: expect.stringMatching(/^[0-9a-f]{32}$/), ra: expect.any(Number), u: expect.stringMatching(/^[0-9a-f]{64}$/) } })
     const stolen = new Jar(jar.header)
     expect({ ...(await request(new Jar(stolen.header), options)).session }).toEqual({ user: 'ada' })
     const { response } = await request(jar, options, (s) => s.destroy())

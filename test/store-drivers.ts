@@ -16,13 +16,25 @@ import { startRedis, type RunningRedis } from '../bench/redis.js'
 
 export type StoreDriver = [name: string, make: () => Promise<Storage>]
 
-export function storeDrivers(dirPrefix: string): { drivers: StoreDriver[]; keep: (storage: Storage) => Storage; redis: () => RunningRedis; withRedis: boolean } {
+export function storeDrivers(dirPrefix: string): {
+  drivers: StoreDriver[]
+  keep: (storage: Storage) => Storage
+  reopen: (storage: Storage) => Storage
+  redis: () => RunningRedis
+  withRedis: boolean
+} {
   const withRedis = process.env.IFS_TEST_NO_REDIS !== '1'
   let redis: RunningRedis | undefined
   const storages: Storage[] = []
   const dirs: string[] = []
   /** Disposed of after the file. */
   const keep = (storage: Storage) => (storages.push(storage), storage)
+  const reopeners = new WeakMap<Storage, () => Storage>()
+  /**
+   * Another Storage over the same data, as a second instance of an app holds: memory, the same object
+   * (there is no other way to share it); fs, the same directory; Redis, the same URL (its own connection).
+   */
+  const reopen = (storage: Storage) => reopeners.get(storage)?.() ?? storage
 
   beforeAll(async () => {
     if (withRedis) redis = await startRedis()
@@ -39,9 +51,17 @@ export function storeDrivers(dirPrefix: string): { drivers: StoreDriver[]; keep:
     ['fs', async () => {
       const dir = await mkdtemp(join(tmpdir(), dirPrefix))
       dirs.push(dir)
-      return keep(createStorage({ driver: fsDriver({ base: dir }) }))
+      const open = () => keep(createStorage({ driver: fsDriver({ base: dir }) }))
+      const storage = open()
+      reopeners.set(storage, open)
+      return storage
     }],
-    ['redis', async () => keep(createStorage({ driver: redisDriver({ url: redis!.url }) }))],
+    ['redis', async () => {
+      const open = () => keep(createStorage({ driver: redisDriver({ url: redis!.url }) }))
+      const storage = open()
+      reopeners.set(storage, open)
+      return storage
+    }],
   ]
-  return { drivers: withRedis ? drivers : drivers.filter(([name]) => name !== 'redis'), keep, redis: () => redis!, withRedis }
+  return { drivers: withRedis ? drivers : drivers.filter(([name]) => name !== 'redis'), keep, reopen, redis: () => redis!, withRedis }
 }

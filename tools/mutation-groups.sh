@@ -7,10 +7,10 @@ cd "$(dirname "$0")/.."
 declare -A GROUPS_=(
   [pure]='src/core/base64url.ts,src/core/lru.ts,src/core/ids.ts,src/core/tokens.ts,src/core/strict.ts,src/core/mounts.ts,src/core/dev-warnings.ts,src/core/plain-json.ts,src/core/json.ts'
   [crypto]='src/core/cookies.ts,src/core/passwords.ts,src/core/keys.ts,src/core/seal.ts,src/core/crypto/*.ts'
-  [options]='src/core/options.ts,src/core/revocations-option.ts,src/core/store-option.ts,src/core/messages.ts,src/core/dev.ts,src/core/index.ts'
+  [options]='src/core/options.ts,src/core/mode.ts,src/core/identity.ts,src/core/messages.ts,src/core/dev.ts,src/core/index.ts'
   [session]='src/core/session.ts'
   [commit]='src/core/commit.ts'
-  [revocations]='src/core/revocations.ts'
+  [revocations]='src/revocations/revocations.ts'
 )
 mkdir -p reports/mutation/groups
 for g in "${@:-pure crypto options session commit revocations}"; do

@@ -3,10 +3,7 @@
  * then `context.session` or `context.get(SessionKey)` in handlers, typed.
  */
 import { createContextKey, type Middleware } from '@remix-run/fetch-router'
-import { createSessions } from '../core/index.ts'
-import { mountSession } from '../core/mounts.ts'
-import type { SessionOptions } from '../core/options.ts'
-import type { Session } from '../core/session.ts'
+import { createSessions, mountSession, type Session, type SessionOptions } from '../core/index.ts'
 
 export type { Session, SessionOptions }
 

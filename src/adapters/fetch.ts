@@ -5,12 +5,10 @@
  *   Deno.serve(withSession(options, handler))
  *   Bun.serve({ fetch: withSession(options, handler) })
  */
-import { sessionsResolver, type OptionsOrFactory } from '../core/index.ts'
-import { mountSession } from '../core/mounts.ts'
-import type { Session } from '../core/session.ts'
+import { mountSession, sessionsResolver, type OptionsOrFactory, type Session } from '../core/index.ts'
 
 export type { Session }
-export type { SessionOptions } from '../core/options.ts'
+export type { SessionOptions } from '../core/index.ts'
 
 export type SessionHandler<Data, Flash extends Record<string, unknown>, Rest extends unknown[]> = (
   request: Request,

@@ -4,12 +4,10 @@
  * own middleware does.
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { sessionsResolver, type OptionsOrFactory } from '../core/index.ts'
-import { mountSession } from '../core/mounts.ts'
-import type { Session } from '../core/session.ts'
+import { mountSession, sessionsResolver, type OptionsOrFactory, type Session } from '../core/index.ts'
 
 export type { Session }
-export type { SessionOptions } from '../core/options.ts'
+export type { SessionOptions } from '../core/index.ts'
 
 /** The Env the middleware adds: `c.var.session`. */
 export type SessionEnv<Data = Record<string, unknown>, Flash extends Record<string, unknown> = Record<string, unknown>> = {

@@ -13,10 +13,7 @@
  * transport, here a private header between Remix's cookie and the core.
  */
 import { createSessionId, Session, type SessionStorage } from '@remix-run/session'
-import { MAX_COOKIE_BYTES, SessionTooLargeError } from '../core/cookies.ts'
-import { createSessions, type Sessions } from '../core/index.ts'
-import type { SessionOptions } from '../core/options.ts'
-import { STATE, type ReadState, type Session as CoreSession } from '../core/session.ts'
+import { createSessions, MAX_COOKIE_BYTES, SessionTooLargeError, STATE, type ReadState, type Session as CoreSession, type SessionOptions, type Sessions } from '../core/index.ts'
 
 export type { SessionOptions }
 

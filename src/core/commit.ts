@@ -11,7 +11,7 @@ import { sealJson } from './seal.ts'
 import { sameJson, tapeOf, type JsonTape } from './json.ts'
 import { warnPlainHttp } from './dev-warnings.ts'
 import { cacheEntry, EMPTY, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
-import { newSessionId } from './ids.ts'
+import { settledIdentity, settleIdentity, type Settled } from './identity.ts'
 
 /** Header lines to append: `set-cookie` lines, and the header transport's seal ('' tells the client to drop it). */
 export type SessionHeaders = Array<[name: string, value: string]>
@@ -52,9 +52,9 @@ function stateOf(session: Session): ReadState {
   return state
 }
 
-/** What the seal holds, as JSON: the data and its bookkeeping; with a store, only the id. */
-function payloadJson(session: Session, data: unknown, dataJson: string, meta: { created: number; sealed: number; rid?: string }, id: string | undefined, userKey: string | undefined): string {
-  if (id !== undefined) return stringifyJson({ [RESERVED_KEY]: userKey === undefined ? { created: meta.created, sealed: meta.sealed, id } : { created: meta.created, sealed: meta.sealed, id, u: userKey } })
+/** What the seal holds, as JSON: the data and its bookkeeping; with a store, only the bookkeeping. */
+function payloadJson(session: Session, data: unknown, dataJson: string, meta: object, dataInSeal: boolean): string {
+  if (!dataInSeal) return stringifyJson({ [RESERVED_KEY]: meta })
   // dataJson is session.data's JSON; a schema's output is other data, stringified on its own.
   if (data === session.data && dataJson.startsWith('{')) return withBookkeeping(dataJson, meta)
   return stringifyJson({ ...(data as object), [RESERVED_KEY]: meta })
@@ -83,11 +83,16 @@ function nothingToWrite(config: Config, state: ReadState, now: number): boolean 
   const touchDue = config.touchAfter !== undefined && state.sealedAt !== undefined && now - state.sealedAt >= config.touchAfter * 1000
   const rotate = state.passwordId !== undefined && state.passwordId !== config.passwords.sealId
   const destroyPending = state.destroyed && !state.settled
-  return unchanged && !flashChanged && !touchDue && !rotate && !destroyPending && state.refused === undefined && !state.regenerate && !state.stored?.migrate && !state.stored?.upgrade
+  return unchanged && !flashChanged && !touchDue && !rotate && !destroyPending && state.refused === undefined && !state.regenerate && !state.due
+}
+
+const hasKeys = (object: object): boolean => {
+  for (const _ in object) return true
+  return false
 }
 
 async function sessionHeaders(config: Config, cache: UnsealCache | undefined, session: Session, state: ReadState, now: number): Promise<SessionHeaders> {
-  const stored = state.stored
+  const { mode, identity } = state.identity && config.mode ? { mode: config.mode, identity: state.identity } : { mode: undefined, identity: undefined }
   // Throws, naming the path, for what JSON would silently change (a Date, a Map, NaN, a function).
   const dataJson = stringifyJson(session.data)
 
@@ -99,35 +104,68 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
       DEV ? 'iron-fetch-session: data was written to the session after destroy(), and saving it would sign the user back in. destroy() is terminal for this request; to start a new session, write it on the next request.' : brief('data was written to the session after destroy(), and saving it would sign the user back in'),
     )
   }
-  // With revocations, what ends (destroy(), regenerateId(true), data emptied) is revoked before any header is built.
-  if (state.revocable) await settleRevocation(config, state, dataJson === '{}')
-  if (dataJson === '{}' && !hasFlash) {
-    // Nothing to keep: clear whatever the request carried (signed out, emptied, or refused), and end the stored id first.
-    if (stored) await config.store!.end(config, stored)
+  const emptied = dataJson === '{}'
+  if (emptied && !hasFlash) {
+    // Nothing to keep: clear whatever the request carried (signed out, emptied, or refused), after the mode ends the id that ends.
+    if (mode && identity) {
+      const settled = settleIdentity(identity, undefined, true, false, hasKeys(state.base), now)
+      await mode.end(identity.readId, settled.ends, identity.readUser, state.mode)
+      state.mode = undefined
+      settledIdentity(identity, settled, undefined)
+    }
     return clearHeaders(config, state)
   }
   if (RESERVED_KEY in session.data) {
     throw new TypeError(DEV ? `iron-fetch-session: session.data.${RESERVED_KEY} is reserved for the session's own bookkeeping; use another key.` : brief(`session.data.${RESERVED_KEY} is reserved for the session's own bookkeeping`))
   }
   const data = config.schema ? await validate(config.schema, session.data, 'commit') : session.data
-  // With revocations and userId: a session whose user changes (a sign-in) starts anew, with a new id and creation time.
-  const user = state.revocable && config.revocations?.userId ? config.revocations.userOf(data as Record<string, unknown>) : null
-  const newUser = state.revocable && state.passwordId !== undefined && (state.user ?? null) !== user
-  // Unless the id is already new this request (regenerateId, destroy): session.id has named it, and it names nothing older.
-  if (newUser && state.rid === state.readRid) state.rid = newSessionId()
-  const created = state.destroyed || state.passwordId === undefined || newUser ? now : state.createdAt
-  const ttl = dataJson === '{}' ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now)
-  const rid = state.revocable ? (state.rid ??= newSessionId()) : undefined
-  // An id made now (a new session, regenerateId, a sign-in) is sealed with its birth: the session kept by
-  // revokeAll(user, { except }) may regenerate its id afterwards and stay signed in.
-  const ridAt = rid === undefined ? undefined : rid === state.readRid ? state.readRidAt : now
-  const idMeta = rid === undefined ? undefined : ridAt === undefined ? { rid } : { rid, ra: ridAt }
-  const meta = hasFlash ? { created, sealed: now, flash, ...idMeta } : idMeta ? { created, sealed: now, ...idMeta } : { created, sealed: now }
-  // With a store the data goes there, before any header is built, and the seal carries only its id.
-  const storedJson = stored && (data === session.data ? dataJson : JSON.stringify(data))
-  const saved = stored && (await config.store!.save(config, stored, { dataJson: storedJson as string, data: data as Record<string, unknown>, flash: hasFlash ? flash : undefined, created, now, ttl }))
-  const id = saved?.id
-  const value = await sealJson(config.passwords, payloadJson(session, data, dataJson, meta, id, saved?.userKey), ttl, now)
+  let created = state.destroyed || state.passwordId === undefined ? now : state.createdAt
+  let meta: Record<string, unknown>
+  let ttl: number
+  let settled: Settled | undefined
+  let user: string | undefined
+  const dataInSeal = !mode || mode.dataInSeal
+  if (mode && identity) {
+    user = mode.userOf(data as Record<string, unknown>)
+    // A session whose user changes (a sign-in, a switch, a sign-out) starts anew, with a new id and creation time.
+    if (identity.readId !== undefined && user !== identity.readUser) created = now
+    settled = settleIdentity(identity, user, emptied, true, hasKeys(state.base), now)
+    ttl = emptied ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now)
+    // With a store the data goes there, before any header is built, and the seal carries only its id.
+    const saved = await mode.save({
+      id: settled.id as string,
+      readId: identity.readId,
+      ends: settled.ends,
+      readBorn: identity.readBorn,
+      readUser: identity.readUser,
+      user,
+      replaces: settled.replaces,
+      born: settled.born,
+      data: data as Record<string, unknown>,
+      dataJson: data === session.data ? dataJson : JSON.stringify(data),
+      flash: hasFlash ? flash : undefined,
+      created,
+      now,
+      ttl,
+      state: state.mode,
+    })
+    if ('refused' in saved) {
+      // The id read was revoked while this request ran: what it would have sealed is not issued.
+      config.onUnsealError?.(saved.refused, new Error(`iron-fetch-session: ${saved.message}`))
+      settledIdentity(identity, { id: undefined, born: now, ends: false, replaces: false }, undefined)
+      return clearHeaders(config, state)
+    }
+    // An id made now (a new session, regenerateId, a sign-in) is sealed with its birth: the session kept by
+    // revokeAll(user, { except }) may regenerate its id afterwards and stay signed in.
+    const id = { id: settled.id, ra: settled.born }
+    meta = dataInSeal && hasFlash ? { created, sealed: now, flash, ...id } : { created, sealed: now, ...id }
+    if (saved.userKey !== undefined) meta.u = saved.userKey
+    state.mode = saved.state
+  } else {
+    ttl = emptied ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now)
+    meta = hasFlash ? { created, sealed: now, flash } : { created, sealed: now }
+  }
+  const value = await sealJson(config.passwords, payloadJson(session, data, dataJson, meta, dataInSeal), ttl, now)
   // What the client will hold, as pristine JSON: the baseline of this session's next commit, and the cache's.
   const base = JSON.parse(dataJson) as Record<string, unknown>
   const headers: SessionHeaders = []
@@ -148,32 +186,27 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   }
   const entry: CacheEntry = {
     seal: value,
-    data: id !== undefined ? EMPTY : data === session.data ? base : (JSON.parse(JSON.stringify(data)) as Record<string, unknown>),
-    flashJson: hasFlash && id === undefined ? JSON.stringify(flash) : undefined,
+    data: !dataInSeal ? EMPTY : data === session.data ? base : (JSON.parse(JSON.stringify(data)) as Record<string, unknown>),
+    flashJson: hasFlash && dataInSeal ? JSON.stringify(flash) : undefined,
     createdAt: created,
     sealedAt: now,
     passwordId: config.passwords.sealId,
     expiresAt: ttl > 0 ? now + ttl * 1000 : undefined,
   }
-  if (id !== undefined) entry.id = id
-  if (saved?.userKey !== undefined) entry.userKey = saved.userKey
-  if (rid !== undefined) Object.assign(entry, ridAt === undefined ? { rid, user } : { rid, ridAt, user })
+  if (settled && identity) {
+    // Field by field, as read() makes them: one shape for every entry.
+    entry.id = settled.id as string
+    entry.born = settled.born
+    entry.userKey = meta.u as string | undefined
+    entry.stored = !dataInSeal
+    if (dataInSeal) entry.user = user ?? null
+    settledIdentity(identity, settled, user)
+  }
   cacheEntry(cache, entry)
-  if (rid !== undefined) Object.assign(state, { readRid: rid, readRidAt: ridAt, user })
   // What was written is what the client now holds: committing this session again writes only later changes.
-  Object.assign(state, { base, flashIn: flash, flashOut: undefined, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true, regenerate: false })
+  Object.assign(state, { base, flashIn: flash, flashOut: undefined, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true, regenerate: false, due: false })
   state.flashRead.clear()
   return headers
-}
-
-/** Revokes what this request ended: the id destroy() or regenerateId(true) left behind, or the one read when the data was emptied. */
-async function settleRevocation(config: Config, state: ReadState, emptied: boolean): Promise<void> {
-  const revoke = state.revokeRid ?? (emptied && state.readRid !== undefined && state.rid === state.readRid ? state.readRid : undefined)
-  if (revoke === undefined) return
-  await config.revocations!.revoke(revoke)
-  state.revokeRid = undefined
-  if (state.rid === revoke) state.rid = undefined
-  state.readRid = undefined
 }
 
 /** A session holding only a flash (say "Signed out") is for the next request: it need not outlive a few minutes. */
@@ -205,11 +238,10 @@ export function clearHeaders(config: Config, state: ReadState): SessionHeaders {
  * for hosts whose destroy() cannot wait for commit (iron-session's is synchronous).
  */
 export function destroyHeaders(config: Config, session: Session): SessionHeaders {
-  if (config.revocations) {
-    throw new TypeError(DEV ? 'iron-fetch-session: destroyHeaders() cannot revoke a session at once: call session.destroy() and commit, which writes the revocation before expiring the cookie.' : brief('destroyHeaders() cannot revoke a session at once'))
-  }
-  if (config.store) {
-    throw new TypeError(DEV ? 'iron-fetch-session: destroyHeaders() cannot end a stored session at once: call session.destroy() and commit, which ends it in the store before expiring the cookie.' : brief('destroyHeaders() cannot end a stored session at once'))
+  if (config.mode) {
+    throw new TypeError(
+      DEV ? 'iron-fetch-session: destroyHeaders() cannot end a session on the server at once (with a store or revocations): call session.destroy() and commit, which ends it on the server before expiring the cookie.' : brief('destroyHeaders() cannot end a session on the server at once'),
+    )
   }
   session.destroy()
   return clearHeaders(config, stateOf(session))

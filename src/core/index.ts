@@ -7,11 +7,22 @@ import { Lru } from './lru.ts'
 import { mountable } from './mounts.ts'
 import { normalizeOptions, type SessionOptions } from './options.ts'
 import { readSession, type CacheEntry, type Session } from './session.ts'
-import { needsStore, STORE_BIND } from './store-option.ts'
-import { BIND } from './revocations-option.ts'
-import type { StoredSessionInfo } from '../store/user-sessions.ts'
+import { needsMode, PLAN, type StoredSessionInfo } from './mode.ts'
 
 export type { SessionHeaders }
+
+// For the adapters (src/adapters/), which import the core through this entry only (.dependency-cruiser.cjs).
+export { mountSession } from './mounts.ts'
+export { STATE, type ReadState, type Session } from './session.ts'
+export type { SessionOptions, StandardSchemaV1, UnsealErrorReason } from './options.ts'
+export { cookieMaxAge, MAX_COOKIE_BYTES, SessionTooLargeError, type CookieOptions, type SameSite } from './cookies.ts'
+export { cachedPasswords, type Password, type Passwords } from './passwords.ts'
+export { FOURTEEN_DAYS, seal, unseal, UnsealError, type UnsealReason } from './seal.ts'
+export { isToken, RESERVED_KEY, sealData, unsealData, type SealDataOptions, type UnsealDataOptions } from './tokens.ts'
+export { NotJsonError } from './plain-json.ts'
+export { idFromSeal, isSessionId, newSessionId, USER_KEY } from './ids.ts'
+export { newIdentity, readIdentity, settledIdentity, settleIdentity, type Identity } from './identity.ts'
+export { bindMode, PLAN, SessionStoreError, type ModeOptions, type Plan, type SealIdentity, type SessionMode, type StoredSessionInfo } from './mode.ts'
 
 type FlashValues = Record<string, unknown>
 
@@ -54,18 +65,16 @@ export function createSessions<Data extends Record<string, unknown> = Record<str
     commitHeaders: (session, response) => commitHeaders(config, cache, session as unknown as Session, response),
     destroyHeaders: (session) => destroyHeaders(config, session as unknown as Session),
     revoke: async (id) => {
-      if (config.revocations) return config.revocations.revokeId(id)
-      if (!config.store) throw needsStore(config, 'revoke(id)')
-      return config.store.revoke(config, id)
+      if (!config.mode) throw needsMode('revoke(id)')
+      return config.mode.revoke(id)
     },
     sessionsOf: async (user) => {
-      if (!config.store) throw needsStore(config, 'sessionsOf(user)')
-      return config.store.sessionsOf(config, user) as Promise<Array<StoredSessionInfo<Data>>>
+      if (!config.mode) throw needsMode('sessionsOf(user)')
+      return config.mode.sessionsOf(user) as Promise<Array<StoredSessionInfo<Data>>>
     },
     revokeAll: async (user, options) => {
-      if (config.revocations) return config.revocations.revokeUser(user, options)
-      if (!config.store) throw needsStore(config, 'revokeAll(user)')
-      return config.store.revokeAll(config, user, options)
+      if (!config.mode) throw needsMode('revokeAll(user)')
+      return config.mode.revokeAll(user, options)
     },
   }
   // Kept beside the object, not on it: the key holds the password, and apps log objects.
@@ -106,7 +115,7 @@ let nextIdentity = 0
 
 function byIdentity(_: string, value: unknown): unknown {
   // Plans are found by their brand (an `in` check allocates nothing; this runs per request for options factories).
-  if (typeof value === 'function' || (value !== null && typeof value === 'object' && ('~standard' in value || STORE_BIND in value || BIND in value || typeof (value as { getItem?: unknown }).getItem === 'function'))) {
+  if (typeof value === 'function' || (value !== null && typeof value === 'object' && ('~standard' in value || PLAN in value || typeof (value as { getItem?: unknown }).getItem === 'function'))) {
     let id = identities.get(value as object)
     if (id === undefined) identities.set(value as object, (id = nextIdentity++))
     return `#${id}`

@@ -8,12 +8,9 @@ import { normalizePasswords, type Password, type Passwords } from './passwords.t
 import { checkTtl, FOURTEEN_DAYS } from './seal.ts'
 import { checkKeys } from './strict.ts'
 import { plainHttpWarning, type PlainHttpWarning } from './dev-warnings.ts'
-import { bindStore, type BoundStore, type StorePlan } from './store-option.ts'
-import type { Revocations } from './revocations.ts'
-import { bindRevocations, type RevocationsPlan } from './revocations-option.ts'
+import { bindMode, type Plan, type SessionMode, type UnsealErrorReason } from './mode.ts'
 
-/** Why a session cookie was refused: the seal's reasons, data a schema rejected, and a stored session that was revoked. */
-export type UnsealErrorReason = 'invalid' | 'expired' | 'unknown-password' | 'invalid-data' | 'revoked'
+export type { UnsealErrorReason }
 
 /** A Standard Schema (zod 4, valibot, arktype, …); the interface is the spec's, copied as it invites. */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
@@ -61,13 +58,13 @@ export interface SessionOptions<Data = Record<string, unknown>> {
   /** Told why a cookie was refused; the session then reads as empty. */
   onUnsealError?: (reason: UnsealErrorReason, error: unknown) => void
 
-  // Server-side store (README "Stores"; checked by bindStore in store-option.ts and storeConfig in src/store/store.ts).
+  // Server-side store (README "Stores"; checked by bindMode in mode.ts and by the store's plan in src/store/).
   /**
    * `sessionStore(storage)` from 'iron-fetch-session/store': keep the data in `storage` (an unstorage Storage, or
    * anything with getItem, setItem(key, value, { ttl }) and removeItem) and only a sealed random id in the cookie.
    * Enables session.id, revoke and destroy on the server.
    */
-  store?: StorePlan
+  store?: Plan
   /** Milliseconds a store operation may take before it fails with SessionStoreError. Default 5000. */
   storeTimeout?: number
   /**
@@ -90,7 +87,7 @@ export interface SessionOptions<Data = Record<string, unknown>> {
    * then hold everywhere within `lag` seconds (default 5), with no store call on a read; `lag: 0` reads the
    * store on every request. Not with `store`.
    */
-  revocations?: RevocationsPlan
+  revocations?: Plan
 }
 
 export interface Config {
@@ -107,8 +104,8 @@ export interface Config {
   onUnsealError: SessionOptions['onUnsealError']
   /** Development only: warn once when a Secure cookie answers plain http. */
   plainHttp: PlainHttpWarning | undefined
-  store: BoundStore | undefined
-  revocations: Revocations | undefined
+  /** The store or revocations, bound (mode.ts); undefined for a cookie-only session. */
+  mode: SessionMode | undefined
 }
 
 /** Every option createSessions knows: any other key is a mistake, refused at setup. */
@@ -189,8 +186,7 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
     throw new TypeError(DEV ? 'iron-fetch-session: onUnsealError must be a function (reason, error) => void.' : brief('onUnsealError must be a function'))
   }
 
-  const store = bindStore(options, passwords)
-  const revocations = bindRevocations(options, { passwords, ttl, maxLifetime })
+  const mode = bindMode(options as unknown as Record<string, unknown>, { passwords, ttl, maxLifetime })
 
-  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, plainHttp: plainHttpWarning(cookie.attributes.secure), store, revocations }
+  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, plainHttp: plainHttpWarning(cookie.attributes.secure), mode }
 }

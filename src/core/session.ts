@@ -6,9 +6,11 @@
  * The sealed payload is the app's data plus one reserved key, `__ifs`, holding
  * { created, sealed, flash? } (milliseconds since the epoch). It never appears
  * in `session.data`. A cookie written by iron-session has no such key: its
- * creation time is taken as its expiration minus ttl. With a store, the payload
- * is only `__ifs: { created, sealed, id }` and the data comes from the store
- * (stored-session.ts); the unseal cache then holds the id, never the data.
+ * creation time is taken as its expiration minus ttl. With a server-side mode
+ * (mode.ts), `__ifs` also carries the session's identity (identity.ts): `id`,
+ * `ra` (when the id was made) and `u` (its user's key); with a store the
+ * payload is only `__ifs` and the data comes from the store, so the unseal
+ * cache holds the id, never the data.
  */
 import { brief, DEV } from './messages.ts'
 import { Lru } from './lru.ts'
@@ -16,11 +18,11 @@ import { readSealCookies } from './cookies.ts'
 import { cloneJson, type JsonTape } from './json.ts'
 import type { Config, StandardSchemaV1, UnsealErrorReason } from './options.ts'
 import { SKEW_SECONDS, unseal, UnsealError } from './seal.ts'
-import { isSessionId, newSessionId, USER_KEY } from './ids.ts'
-import { SessionStoreError, type StoredState } from './store-option.ts'
+import { idFromSeal, isSessionId, USER_KEY } from './ids.ts'
+import { SessionStoreError, type SealIdentity } from './mode.ts'
+import { currentId, destroyIdentity, newIdentity, readIdentity, regenerateIdentity, type Identity } from './identity.ts'
 import { isToken, RESERVED_KEY } from './tokens.ts'
 import { insecureHost } from './dev-warnings.ts'
-import type { RevocableSeal } from './revocations.ts'
 
 export { RESERVED_KEY }
 
@@ -39,13 +41,13 @@ export interface Session<Data = Record<string, unknown>, Flash extends FlashValu
   flash<K extends keyof Flash & string>(key: K, value: Flash[K]): void
   /** Reads a flash value set by an earlier request; reading it removes it from the session. */
   getFlash<K extends keyof Flash & string>(key: K): Flash[K] | undefined
-  /** Signs out: commit expires the cookie and its chunks (and ends the stored session). Terminal: writing data afterwards is an error. */
+  /** Signs out: commit expires the cookie and its chunks (and, with a store or revocations, ends the id on the server). Terminal: writing data afterwards is an error. */
   destroy(): void
-  /** With a store: the key of this session's data (a new session gets one on first use). Undefined without a store. */
+  /** With a store or revocations: the session's id, for revoke(id) and revokeAll's except (a new session gets one on first use). Undefined for a cookie-only session. */
   readonly id: string | undefined
   /**
    * A new id and a new cookie at commit, the data kept: call it at sign-in and on privilege changes,
-   * against session fixation. `true` also ends the old id. Without a store it re-seals the cookie.
+   * against session fixation. `true` also ends the old id. Cookie-only, it re-seals the cookie.
    */
   regenerateId(deleteOld?: boolean): void
   /** True when the request carried no readable session. */
@@ -85,20 +87,14 @@ export interface ReadState {
   settled: boolean
   /** Development only: the host of a plain-http request that a Secure cookie cannot reach. */
   insecureHost?: string | undefined
-  /** regenerateId() was called: commit writes a new seal (with a store, under a new id). */
+  /** regenerateId() was called: commit writes a new seal (with a mode, under a new id). */
   regenerate: boolean
-  /** With a store: which id was read and which one commit writes. */
-  stored: StoredState | undefined
-  /** With revocations: the seal's id, read or made (undefined: made on first use), and the one read. */
-  revocable: boolean
-  rid: string | undefined
-  readRid: string | undefined
-  /** When readRid was made (sealed as `ra`); undefined for seals from before it was sealed. */
-  readRidAt: number | undefined
-  /** With revocations: an id to revoke at commit (destroy(), regenerateId(true)). */
-  revokeRid: string | undefined
-  /** With revocations and userId: whose the session read was (null: no one's). */
-  user: string | null | undefined
+  /** With a server-side mode: which id was read and which one commit seals (identity.ts). */
+  identity: Identity | undefined
+  /** The mode's own state for this request (mode.ts). */
+  mode: unknown
+  /** The mode asked for a write even when nothing changed. */
+  due: boolean
 }
 
 export const STATE = Symbol('iron-fetch-session state')
@@ -116,13 +112,13 @@ export interface CacheEntry {
   sealedAt: number
   passwordId: string
   expiresAt: number | undefined
-  /** With a store: the session id the seal names (its data is read from the store on every request), and its user's key. */
+  /** With a server-side mode, the seal's identity (mode.ts SealIdentity): its id, when the id was made, its user's key. */
   id?: string
-  userKey?: string
-  /** With revocations: the seal's id, whose user, and that user's keys once computed (revocations.ts). */
-  rid?: string
-  /** When rid was made: "sign out everywhere" ends ids made before it, whatever the session's age. */
-  ridAt?: number
+  born?: number | undefined
+  userKey?: string | undefined
+  /** The seal names data kept by a store and holds none itself. */
+  stored?: boolean
+  /** For the mode: whose the data is, and that user's keys, once computed. */
   user?: string | null
   userKeys?: string[]
 }
@@ -183,12 +179,6 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
       cacheEntry(cache, entry)
     }
     checkExpiry(config, entry, now, cache, seal)
-    if (config.revocations) {
-      // Synchronous from a fresh lagged view: a cache hit then takes no extra trip through the microtask queue.
-      let why = config.revocations.verdict(entry as RevocableSeal, now)
-      if (why instanceof Promise) why = await why
-      if (why !== undefined) throw new RefusedError('revoked', why)
-    }
     const state = newState(config, now, transport, present, request)
     state.base = entry.data
     state.hit = hit
@@ -196,13 +186,25 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
     state.createdAt = entry.createdAt
     state.sealedAt = entry.sealedAt
     state.passwordId = entry.passwordId
-    if (state.revocable) {
-      // Field by field: this runs on every cache hit with revocations, and a throwaway object for Object.assign costs more.
-      state.rid = state.readRid = entry.rid
-      state.readRidAt = entry.ridAt
-      state.user = entry.user
+    const mode = config.mode
+    if (mode) {
+      // Synchronous from a fresh lagged view: a cache hit then takes no extra trip through the microtask queue.
+      let found = mode.read(entry as SealIdentity, now)
+      if (found instanceof Promise) found = await found
+      let user = entry.user ?? undefined
+      if (found !== undefined) {
+        if ('refused' in found) throw new RefusedError(found.refused, found.message)
+        if (found.data !== undefined) {
+          // A fresh JSON.parse per request: the data is never shared, so no copy is needed to hand it out.
+          state.base = config.schema ? (JSON.parse(JSON.stringify(await validate(config.schema, found.data, 'read'))) as Record<string, unknown>) : found.data
+          state.flashIn = found.flash ?? {}
+        }
+        state.mode = found.state
+        state.due = found.due === true
+        user = found.user
+      }
+      readIdentity(state.identity as Identity, entry.id as string, entry.born ?? entry.createdAt, user)
     }
-    if (entry.id !== undefined || config.store) await readFromStore(config, state, entry, now)
     return createSession(state, entry.expiresAt)
   } catch (error) {
     // A store that fails is an error for the app to answer (503), never an empty session that a write would save over the data.
@@ -246,17 +248,6 @@ function findSeal(config: Config, request: Request): { seal: string | undefined;
   return oversized ? { seal, transport: undefined, present, oversized } : { seal, transport: seal === undefined ? undefined : 'cookie', present }
 }
 
-/** With a store: the data and flash come from the record the seal names, or the session is refused. */
-async function readFromStore(config: Config, state: ReadState, entry: CacheEntry, now: number): Promise<void> {
-  if (!config.store || !state.stored) throw new RefusedError('invalid', 'the seal names a stored session, and no store is configured')
-  const found = await config.store.read(config, state.stored, entry.id, now, entry.seal, entry.userKey)
-  if (found === undefined) return
-  if ('reason' in found) throw new RefusedError(found.reason, found.message)
-  // A fresh JSON.parse per request: the data is never shared, so no copy is needed to hand it out.
-  state.base = config.schema ? (JSON.parse(JSON.stringify(await validate(config.schema, found.data, 'read'))) as Record<string, unknown>) : found.data
-  state.flashIn = found.flash ?? {}
-}
-
 /** Opens a seal into a cache entry, or throws UnsealError / RefusedError. */
 async function open(config: Config, seal: string, now: number): Promise<CacheEntry> {
   const { data, passwordId, expiresAt } = await unseal(config.passwords, seal, now)
@@ -267,7 +258,9 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
   if (isToken(payload)) throw new RefusedError('invalid', 'the seal is a sealData token, not a session')
   const meta = bookkeeping(payload[RESERVED_KEY], now)
   delete payload[RESERVED_KEY]
-  if (meta?.id !== undefined && Object.keys(payload).length > 0) throw new RefusedError('invalid', 'the seal names a stored session and also holds data')
+  // A store's seal names its session and holds nothing else; a seal with data or a flash is a cookie session's.
+  const stored = meta?.id !== undefined && meta.flash === undefined && Object.keys(payload).length === 0
+  if (stored && (!config.mode || config.mode.dataInSeal)) throw new RefusedError('invalid', 'the seal names a stored session, and no store is configured')
   const sealedFromTtl = expiresAt === undefined ? undefined : expiresAt - config.ttl * 1000
   if (meta?.created === undefined && sealedFromTtl === undefined && config.maxLifetime !== undefined) {
     // A ttl-0 seal from iron-session or sealData says neither when it was made nor when it ends.
@@ -285,13 +278,14 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
   // Without a schema the payload is fresh from JSON.parse; a schema's output may hold anything, so it is made JSON.
   const pristine = config.schema ? (JSON.parse(JSON.stringify(await validate(config.schema, payload, 'read'))) as Record<string, unknown>) : payload
   const entry: CacheEntry = { seal, data: pristine, flashJson: flash && JSON.stringify(flash), createdAt, sealedAt, passwordId, expiresAt }
-  if (meta?.id !== undefined) entry.id = meta.id
-  if (meta?.u !== undefined) entry.userKey = meta.u
-  if (config.revocations) {
-    // A seal from before revocations (or iron-session's) has no id: one from its MAC, the same on every replay.
-    entry.rid = meta?.rid ?? config.revocations.legacyRid(seal)
-    if (meta?.rid !== undefined && meta.ra !== undefined) entry.ridAt = meta.ra
-    entry.user = config.revocations.userId ? config.revocations.userOf(pristine) : null
+  if (config.mode) {
+    // A seal from before the mode (or iron-session's) has no id: one from its MAC, the same on every replay.
+    // Seals of 0.1 with revocations named theirs `rid`.
+    const id = meta?.id ?? meta?.rid
+    entry.id = id ?? idFromSeal(seal)
+    entry.born = id === undefined ? undefined : meta?.ra
+    entry.userKey = meta?.u
+    entry.stored = stored
   }
   return entry
 }
@@ -381,13 +375,9 @@ function newState(config: Config, now: number, transport: ReadState['transport']
     destroyed: false,
     settled: false,
     regenerate: false,
-    stored: config.store?.newState(),
-    revocable: config.revocations !== undefined,
-    rid: undefined,
-    readRid: undefined,
-    readRidAt: undefined,
-    revokeRid: undefined,
-    user: undefined,
+    identity: config.mode && newIdentity(),
+    mode: undefined,
+    due: false,
   }
 }
 
@@ -457,26 +447,18 @@ class RequestSession implements Session {
     for (const key of Object.keys(this.data)) delete this.data[key]
     state.flashIn = {}
     // The id read is ended at commit; a flash kept after destroy() gets a new one.
-    if (state.stored) Object.assign(state.stored, { endRead: true, id: undefined })
-    if (state.revocable) Object.assign(state, { revokeRid: state.readRid, rid: undefined })
+    if (state.identity) destroyIdentity(state.identity)
   }
 
   get id(): string | undefined {
-    const state = this[STATE]
-    if (state.revocable) return (state.rid ??= newSessionId())
-    return state.stored && (state.stored.id ??= newSessionId())
+    const identity = this[STATE].identity
+    return identity && currentId(identity)
   }
 
   regenerateId(deleteOld = false): void {
     const state = this[STATE]
     state.regenerate = true
-    if (state.revocable) {
-      // The id the client holds, even when an earlier regenerateId() of this request already replaced it.
-      if (deleteOld && state.readRid !== undefined) state.revokeRid = state.readRid
-      state.rid = newSessionId()
-    }
-    if (!state.stored) return
-    state.stored.id = newSessionId()
-    if (deleteOld) state.stored.endRead = true
+    // With deleteOld, the id the client holds ends, even when an earlier regenerateId() of this request already replaced it.
+    if (state.identity) regenerateIdentity(state.identity, deleteOld)
   }
 }

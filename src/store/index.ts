@@ -6,26 +6,40 @@
  *   ironSession({ password, store: sessionStore(createStorage({ driver })) })
  *
  * Its own entry point, so its code is bundled only by the apps that use it.
+ * A server-side mode (src/core/mode.ts): the core calls it at read and commit.
  */
-import type { Passwords } from '../core/passwords.ts'
-import { STORE_BIND, type BoundStore, type StoreBindOptions, type StorePlan } from '../core/store-option.ts'
-import { checkStoreShape, storeConfig, type SessionStore } from './store.ts'
-import { endStored, newStoredState, readStored, revoke, saveStored } from './stored-session.ts'
+import { PLAN, type ModeOptions, type Plan, type SessionMode } from '../core/mode.ts'
+import { checkStoreShape, storeConfig, userOf, type Lifetime, type SessionStore } from './store.ts'
+import { endStored, readStored, revoke, saveStored } from './stored-session.ts'
 import { revokeAll, sessionsOf } from './user-sessions.ts'
-
-const operations = { newState: newStoredState, read: readStored, save: saveStored, end: endStored, revoke, sessionsOf, revokeAll }
 
 /**
  * The `store` option: keep each session's data in `storage` (an unstorage Storage, or anything with
  * getItem, setItem(key, value, { ttl }) and removeItem). storeTimeout, maxStoredBytes, legacySeals and
  * userId stay session options beside it.
  */
-export function sessionStore(storage: SessionStore): StorePlan {
+export function sessionStore(storage: SessionStore): Plan {
   checkStoreShape(storage, 'the storage given to sessionStore()')
-  return { [STORE_BIND]: (options: StoreBindOptions, passwords: Passwords): BoundStore => ({ ...storeConfig(storage, options, passwords), ...operations }) }
+  return { [PLAN]: (options: ModeOptions) => bind(storage, options), option: 'store' }
 }
 
-export { SessionStoreError } from '../core/store-option.ts'
-export type { StorePlan } from '../core/store-option.ts'
+function bind(storage: SessionStore, options: ModeOptions): SessionMode {
+  const store = storeConfig(storage, options, options.passwords)
+  const lifetime: Lifetime = { ttl: options.ttl, maxLifetime: options.maxLifetime }
+  return {
+    dataInSeal: false,
+    userOf: (data) => userOf(store, data),
+    read: (seal, now) => readStored(store, lifetime, seal, now),
+    save: (write) => saveStored(store, lifetime, write),
+    end: (id, ends, user) => endStored(store, lifetime, id, ends, user),
+    revoke: (id) => revoke(store, lifetime, id),
+    sessionsOf: (user) => sessionsOf(store, lifetime, user),
+    revokeAll: (user, options) => revokeAll(store, lifetime, user, options),
+  }
+}
+
+/** Made by `sessionStore(storage)`; pass it as the `store` option. */
+export type StorePlan = Plan
+export { SessionStoreError } from '../core/mode.ts'
 export type { SessionStore } from './store.ts'
-export type { StoredSessionInfo } from './user-sessions.ts'
+export type { StoredSessionInfo } from '../core/mode.ts'

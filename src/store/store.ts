@@ -18,7 +18,7 @@ import { toHex } from '../core/base64url.ts'
 import { SKEW_SECONDS } from '../core/seal.ts'
 import { shortId } from '../core/ids.ts'
 import type { Passwords } from '../core/passwords.ts'
-import type { StoreBindOptions } from '../core/store-option.ts'
+import { SessionStoreError, type ModeOptions } from '../core/mode.ts'
 
 /** What a store must offer: an unstorage `Storage` has all of it. Methods may return values or promises. */
 export interface SessionStore {
@@ -62,11 +62,16 @@ export const keys = {
   legacyUser: (userHash: string, id: string) => `ifs:user:${userHash}:${id}`,
 }
 
-export { SessionStoreError } from '../core/store-option.ts'
-import { SessionStoreError } from '../core/store-option.ts'
+export { SessionStoreError }
+
+/** How long the sessions' seals live: what a revocation must outlive. */
+export interface Lifetime {
+  ttl: number
+  maxLifetime: number | undefined
+}
 
 /** The store options from the session options: all checked here, at setup, with the fix in the message. */
-export function storeConfig(store: SessionStore, options: StoreBindOptions, passwords: Passwords): StoreConfig {
+export function storeConfig(store: SessionStore, options: Pick<ModeOptions, 'storeTimeout' | 'userId' | 'maxStoredBytes' | 'legacySeals'>, passwords: Passwords): StoreConfig {
   const { storeTimeout, userId, maxStoredBytes, legacySeals } = options
   const timeout = storeTimeout ?? DEFAULT_STORE_TIMEOUT
   if (typeof timeout !== 'number' || !Number.isSafeInteger(timeout) || timeout < 1 || timeout > 2 ** 31 - 1) {
@@ -144,6 +149,8 @@ export interface StoredRecord {
   data: Record<string, unknown>
   flash?: Record<string, unknown>
   created: number
+  /** When its id was made (identity.ts); absent in records of 0.1, whose ids were born with them (created). */
+  born?: number
   /** When this record (and the seal naming it) was written. */
   sealed: number
   /** When it ends, as the seal does; absent for ttl 0. Checked on read: some drivers ignore ttl. */
@@ -174,8 +181,8 @@ export function decodeRecord(value: unknown): StoredRecord | string {
     return 'the stored record is not JSON'
   }
   if (!isObject(parsed) || !isObject(parsed.data) || !isTime(parsed.created) || !isTime(parsed.sealed)) return 'the stored record lacks data or times'
-  const { flash, expires, user, indexed } = parsed
-  if ((flash !== undefined && !isObject(flash)) || (expires !== undefined && !isTime(expires)) || (user !== undefined && typeof user !== 'string') || (indexed !== undefined && !isTime(indexed))) {
+  const { flash, expires, user, indexed, born } = parsed
+  if ((flash !== undefined && !isObject(flash)) || (expires !== undefined && !isTime(expires)) || (born !== undefined && !isTime(born)) || (user !== undefined && typeof user !== 'string') || (indexed !== undefined && !isTime(indexed))) {
     return 'the stored record has a malformed field'
   }
   return parsed as unknown as StoredRecord
@@ -230,7 +237,7 @@ export function userOf(config: Pick<StoreConfig, 'userId'>, data: Record<string,
  * entry, and listings skip it meanwhile. Used by destroy(), regenerateId(true),
  * revoke and revokeAll.
  */
-export async function endSession(config: StoreConfig, lifetime: { ttl: number; maxLifetime: number | undefined }, id: string, user: string | undefined): Promise<void> {
+export async function endSession(config: StoreConfig, lifetime: Lifetime, id: string, user: string | undefined): Promise<void> {
   const { store } = config
   const hash = user === undefined ? undefined : await userHash(user)
   await guarded(config, 'end', `ending session ${shortId(id)}`, async () => {

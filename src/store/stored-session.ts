@@ -4,74 +4,64 @@
  * built, and destroy, emptying or regenerateId(true) end the old id.
  *
  * The decisions — whether anything changed, flash, rolling, maxLifetime,
- * password rotation, schema — are the same as for a cookie session and stay
- * in session.ts and commit.ts; this file only moves data to and from the store.
+ * password rotation, schema, and which id ends (src/core/identity.ts) — are
+ * the same as for a cookie session and stay in the core; this file only moves
+ * data to and from the store, at the points the core calls it (mode.ts).
  */
-import type { Config, UnsealErrorReason } from '../core/options.ts'
 import { SKEW_SECONDS } from '../core/seal.ts'
 import { SessionTooLargeError } from '../core/cookies.ts'
-import { idFromSeal } from '../core/ids.ts'
-import { call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, isSessionId, keys, loadRecord, newSessionId, shortId, storeTtl, ttlOption, userHash, userOf, type StoreConfig, type StoredRecord } from './store.ts'
-import { endedBy, indexSession, parseNotBefore, unindexSession } from './user-index.ts'
+import type { ModeData, ModeRead, ModeSaved, ModeWrite, SealIdentity } from '../core/mode.ts'
+import { call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, isSessionId, keys, loadRecord, shortId, storeTtl, ttlOption, userHash, userOf, type Lifetime, type StoreConfig, type StoredRecord } from './store.ts'
+import { endedBy, indexSession, parseNotBefore } from './user-index.ts'
 import { userKeys } from './user-key.ts'
-import type { StoredRead, StoredState, StoredWrite } from '../core/store-option.ts'
 
-export type { StoredState, StoredWrite }
-
-export function newStoredState(): StoredState {
-  return { id: undefined, readId: undefined, user: undefined, indexed: undefined, endRead: false, migrate: false }
-}
-
-export interface Refusal {
-  reason: UnsealErrorReason
-  message: string
+/** What a store keeps of one request between read and commit (the mode's state, mode.ts). */
+export interface StoredState {
+  /** That record's user-index expiry. */
+  indexed: number | undefined
+  /** A cookie-only seal (from before the store was added) read under a store: commit moves its data in, under its id. */
+  migrate: boolean
+  /** A seal from before user keys were sealed in (or a record filed the old way): commit re-seals and re-files it. */
+  upgrade: boolean
 }
 
 /**
- * What read() needs from a store-backed seal: the record's data and flash, or why the session is refused. Throws SessionStoreError.
- * Called by the core only with a store configured (session.ts refuses a seal naming a stored session without one).
+ * What read() needs from a seal: the record's data and flash, or why the session is refused. Throws SessionStoreError.
+ * A seal that holds its own data (cookie-only, iron-session's, revocations') is moved in under its id.
  */
-export async function readStored(config: Config, stored: StoredState, id: string | undefined, now: number, seal: string, userKey: string | undefined): Promise<StoredRead> {
-  const store = config.store as StoreConfig
-  if (id === undefined) {
-    if (store.legacySeals === 'refuse') return { reason: 'invalid', message: "a cookie-only seal, and this store no longer accepts them (legacySeals: 'refuse')" }
-    // A cookie-only seal moves into the store under an id taken from the seal itself, so every replay of
-    // it is one session: once moved, a replay reads the record (or its revocation), never the cookie's copy.
-    const moved = idFromSeal(seal)
-    const { value, revoked } = await loadRecord(store, moved)
-    if (revoked) return { reason: 'revoked', message: `session ${shortId(moved)} (moved from a cookie-only seal) was revoked` }
-    if (value === undefined) {
-      Object.assign(stored, { id: moved, migrate: true, moved })
-      return undefined
-    }
-    return fromRecord(config, stored, moved, value, now, undefined, undefined)
+export async function readStored(store: StoreConfig, lifetime: Lifetime, seal: SealIdentity, now: number): Promise<ModeRead> {
+  const id = seal.id
+  if (!seal.stored) {
+    if (store.legacySeals === 'refuse') return { refused: 'invalid', message: "a cookie-only seal, and this store no longer accepts them (legacySeals: 'refuse')" }
+    // Every replay of the seal is one session: once moved, a replay reads the record (or its revocation), never the cookie's copy.
+    const { value, revoked } = await loadRecord(store, id)
+    if (revoked) return { refused: 'revoked', message: `session ${shortId(id)} (moved from a cookie-only seal) was revoked` }
+    if (value === undefined) return { data: undefined, flash: undefined, user: userOf(store, seal.data), state: { indexed: undefined, migrate: true, upgrade: false } satisfies StoredState, due: true }
+    return fromRecord(store, lifetime, id, value, now, undefined, undefined)
   }
-  const { value, revoked, notBefore } = await loadRecord(store, id, userKey)
-  if (revoked) return { reason: 'revoked', message: `session ${shortId(id)} was revoked` }
-  if (value === undefined) return { reason: 'expired', message: `session ${shortId(id)} is not in the store: it expired, or the store lost it` }
-  return fromRecord(config, stored, id, value, now, userKey, notBefore)
+  const { value, revoked, notBefore } = await loadRecord(store, id, seal.userKey)
+  if (revoked) return { refused: 'revoked', message: `session ${shortId(id)} was revoked` }
+  if (value === undefined) return { refused: 'expired', message: `session ${shortId(id)} is not in the store: it expired, or the store lost it` }
+  return fromRecord(store, lifetime, id, value, now, seal.userKey, notBefore)
 }
 
 /** A record read: its data and flash, or why it is refused. */
-async function fromRecord(config: Config, stored: StoredState, id: string, value: unknown, now: number, userKey: string | undefined, notBeforeValue: unknown): Promise<{ data: Record<string, unknown>; flash: Record<string, unknown> | undefined } | Refusal> {
+async function fromRecord(store: StoreConfig, lifetime: Lifetime, id: string, value: unknown, now: number, userKey: string | undefined, notBeforeValue: unknown): Promise<ModeData | { refused: 'invalid' | 'expired' | 'revoked'; message: string }> {
   // Not even parsed when over the limit: a 20 MB record would cost every request that reads it.
-  if (typeof value === 'string' && value.length > (config.store as StoreConfig).maxBytes) {
-    return { reason: 'invalid', message: `session ${shortId(id)} is over maxStoredBytes (${(config.store as StoreConfig).maxBytes}) in the store, and was not read` }
+  if (typeof value === 'string' && value.length > store.maxBytes) {
+    return { refused: 'invalid', message: `session ${shortId(id)} is over maxStoredBytes (${store.maxBytes}) in the store, and was not read` }
   }
   const record = decodeRecord(value)
-  if (typeof record === 'string') return { reason: 'invalid', message: `session ${shortId(id)}: ${record}` }
-  const refusal = expired(config, record, now)
-  if (refusal) return { reason: 'expired', message: `session ${shortId(id)} ${refusal}` }
+  if (typeof record === 'string') return { refused: 'invalid', message: `session ${shortId(id)}: ${record}` }
+  const refusal = expired(lifetime, record, now)
+  if (refusal) return { refused: 'expired', message: `session ${shortId(id)} ${refusal}` }
   // "Sign out everywhere": the user's not-before time, read with the record when the seal names the user's key.
   // A seal from before keys were sealed in costs a second round trip once; its next commit seals the key.
   let notBefore = parseNotBefore(notBeforeValue)
-  if (record.user !== undefined && (userKey === undefined || record.filed !== 2)) {
-    stored.upgrade = true
-    if (userKey === undefined) notBefore = await notBeforeOf(config.store as StoreConfig, record.user)
-  }
-  if (endedBy(notBefore, record.created, id)) return { reason: 'revoked', message: `every session of this user from before ${new Date(notBefore!.at).toISOString()} was ended` }
-  Object.assign(stored, { id, readId: id, user: record.user, indexed: record.indexed })
-  return { data: record.data, flash: record.flash }
+  const upgrade = record.user !== undefined && (userKey === undefined || record.filed !== 2)
+  if (upgrade && userKey === undefined) notBefore = await notBeforeOf(store, record.user as string)
+  if (endedBy(notBefore, record.born ?? record.created, id)) return { refused: 'revoked', message: `every session of this user from before ${new Date(notBefore!.at).toISOString()} was ended` }
+  return { data: record.data, flash: record.flash, user: record.user, state: { indexed: record.indexed, migrate: false, upgrade } satisfies StoredState, due: upgrade }
 }
 
 async function notBeforeOf(store: StoreConfig, user: string) {
@@ -81,40 +71,37 @@ async function notBeforeOf(store: StoreConfig, user: string) {
 }
 
 /** Why a record has ended, from what is stored (drivers such as fs and memory ignore ttl), or undefined. */
-export function expired(config: Config, record: StoredRecord, now: number): string | undefined {
+export function expired(lifetime: Pick<Lifetime, 'maxLifetime'>, record: StoredRecord, now: number): string | undefined {
   if (record.expires !== undefined && record.expires <= now - SKEW_SECONDS * 1000) return `expired at ${new Date(record.expires).toISOString()}`
-  if (config.maxLifetime !== undefined && record.created + config.maxLifetime * 1000 <= now) return `passed maxLifetime (created ${new Date(record.created).toISOString()})`
+  if (lifetime.maxLifetime !== undefined && record.created + lifetime.maxLifetime * 1000 <= now) return `passed maxLifetime (created ${new Date(record.created).toISOString()})`
   return undefined
 }
 
 /**
- * Writes the record under the session's id (a new one when needed), its user-index
- * key first, then ends the id it replaces when asked. Returns the id for the seal.
- * Every store call happens here, before commit builds a header: a failure rejects
+ * Writes the record under the id identity.ts chose, its user-index entry first, then ends the id it
+ * replaces when asked. Every store call happens here, before commit builds a header: a failure rejects
  * with SessionStoreError and the client keeps the cookie it had.
  */
-export async function saveStored(config: Config, stored: StoredState, write: StoredWrite): Promise<{ id: string; userKey: string | undefined }> {
-  const store = config.store as StoreConfig
-  const { now, ttl } = write
+export async function saveStored(store: StoreConfig, lifetime: Lifetime, write: ModeWrite): Promise<ModeSaved> {
+  const { id, now, ttl, user, readId } = write
+  const read = write.state as StoredState | undefined
   checkRecordSize(store, write)
-  const expires = ttl > 0 ? now + ttl * 1000 : undefined
-  let id = (stored.id ??= newSessionId())
-  const user = userOf(store, write.data)
-  if (id === stored.readId && user !== stored.user) {
-    // Another user on the same id (a sign-in without regenerateId): a new id, the old one ended, so an id
-    // planted before the sign-in (session fixation) is worth nothing.
-    id = stored.id = newSessionId()
-    stored.endRead = true
+  if (readId !== undefined && write.replaces) {
+    // A request that read the session before it was revoked must not carry it on under a new id.
+    const why = await revokedMeanwhile(store, readId, write.readBorn, write.readUser)
+    if (why !== undefined) return { refused: 'revoked', message: why }
   }
-  const sameId = id === stored.readId
-  let indexed = sameId && user === stored.user ? stored.indexed : undefined
-  if (user !== undefined && (!sameId || user !== stored.user || stored.upgrade || indexEndsFirst(stored.indexed, expires))) {
+  const expires = ttl > 0 ? now + ttl * 1000 : undefined
+  const sameId = id === readId
+  let indexed = sameId ? read?.indexed : undefined
+  if (user !== undefined && (!sameId || read?.migrate || read?.upgrade || indexEndsFirst(indexed, expires))) {
     indexed = await indexSession(store, user, id, ttl, now)
   }
   // The user's key goes into the seal, so that reads check the user's not-before time in the same round trip.
   const userKey = user === undefined ? undefined : (await userKeys(store.passwords, user))[0]
   const record = {
     created: write.created,
+    born: write.born,
     sealed: now,
     ...(expires !== undefined && { expires }),
     ...(user !== undefined && { user }),
@@ -124,21 +111,32 @@ export async function saveStored(config: Config, stored: StoredState, write: Sto
   }
   const encoded = encodeRecord(record, write.dataJson)
   await guarded(store, 'write', `writing session ${shortId(id)}`, () => call(store.store, 'setItem', keys.record(id), encoded, ttlOption(storeTtl(ttl))))
-  if (stored.readId !== undefined && !sameId && stored.endRead) await endSession(store, config, stored.readId, stored.user)
-  // A cookie-only seal moving in under a new id (regenerateId): its own id is ended, so its replays die.
-  else if (stored.moved !== undefined && stored.moved !== id) await endSession(store, config, stored.moved, undefined)
-  else if (sameId && stored.user !== undefined && stored.user !== user) await unindexSession(store, stored.user, id)
-  if (stored.upgrade && user !== undefined) {
+  // The id that ends (identity.ts), or a cookie-only seal that moved in under a new id: its replays die.
+  if (readId !== undefined && !sameId && (write.ends || read?.migrate)) await endSession(store, lifetime, readId, write.ends ? write.readUser : undefined)
+  if (read?.upgrade && user !== undefined) {
     // Filed the new way now: the key of the layout before goes.
     const hash = await userHash(user)
     await guarded(store, 'write', `removing session ${shortId(id)}'s key of the layout before`, () => call(store.store, 'removeItem', keys.legacyUser(hash, id)))
   }
-  Object.assign(stored, { id, readId: id, user, indexed, endRead: false, migrate: false, moved: undefined, upgrade: false })
-  return { id, userKey }
+  return { userKey, state: { indexed, migrate: false, upgrade: false } satisfies StoredState }
+}
+
+/** Whether the id read was revoked, or its user signed out everywhere, since this request read it. */
+async function revokedMeanwhile(store: StoreConfig, id: string, born: number | undefined, user: string | undefined): Promise<string | undefined> {
+  const all = user === undefined ? [] : await userKeys(store.passwords, user)
+  const [marker, ...notBefores] = await guarded(store, 'read', `checking session ${shortId(id)} before it is replaced`, () =>
+    Promise.all([call(store.store, 'getItem', keys.revoked(id)), ...all.map((key) => call(store.store, 'getItem', keys.notBefore(key)))]),
+  )
+  if (marker !== null && marker !== undefined) return `session ${shortId(id)} was revoked while this request ran`
+  for (const value of notBefores) {
+    const notBefore = parseNotBefore(value)
+    if (born !== undefined && endedBy(notBefore, born, id)) return `every session of this user from before ${new Date(notBefore!.at).toISOString()} was ended while this request ran`
+  }
+  return undefined
 }
 
 /** Throws SessionTooLargeError, before anything is written, for a record over maxStoredBytes. */
-function checkRecordSize(store: StoreConfig, write: StoredWrite): void {
+function checkRecordSize(store: StoreConfig, write: ModeWrite): void {
   // The data's JSON is most of the record; its UTF-8 bytes are at most three a character, so most writes need no count.
   const json = write.dataJson
   const flashJson = write.flash ? JSON.stringify(write.flash) : ''
@@ -149,19 +147,18 @@ function checkRecordSize(store: StoreConfig, write: StoredWrite): void {
   }
 }
 
-/** Nothing left to keep (destroyed, or emptied): the id read is ended, and the next write starts a new one. */
-export async function endStored(config: Config, stored: StoredState): Promise<void> {
-  const ended = stored.readId ?? stored.moved
-  if (ended !== undefined) await endSession(config.store as StoreConfig, config, ended, stored.user)
-  Object.assign(stored, { id: undefined, readId: undefined, user: undefined, indexed: undefined, endRead: false, migrate: false, moved: undefined })
+/** Nothing left to keep (destroyed, or emptied): the record read goes, and its id ends when identity.ts says so. */
+export async function endStored(store: StoreConfig, lifetime: Lifetime, id: string | undefined, ends: boolean, user: string | undefined): Promise<void> {
+  if (id === undefined) return
+  if (ends) await endSession(store, lifetime, id, user)
+  else await guarded(store, 'end', `removing session ${shortId(id)}`, () => call(store.store, 'removeItem', keys.record(id)))
 }
 
 /** sessions.revoke(id): that session's cookie then reads as a new session with unsealError 'revoked'. True when it was stored. */
-export async function revoke(config: Config, id: string): Promise<boolean> {
-  const store = config.store as StoreConfig
+export async function revoke(store: StoreConfig, lifetime: Lifetime, id: string): Promise<boolean> {
   if (!isSessionId(id)) throw new TypeError('iron-fetch-session: revoke(id) takes a session id as session.id gives it: 32 hexadecimal characters.')
   const { value } = await loadRecord(store, id)
   const record = value === undefined ? undefined : decodeRecord(value)
-  await endSession(store, config, id, typeof record === 'object' ? record.user : undefined)
+  await endSession(store, lifetime, id, typeof record === 'object' ? record.user : undefined)
   return typeof record === 'object'
 }

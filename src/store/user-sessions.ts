@@ -9,24 +9,15 @@
  * a narrow race between two sign-ins of one user, which the later of them
  * repairs by reading its entry back.
  */
-import type { Config } from '../core/options.ts'
-import { decodeRecord, endSession, loadRecord, type StoreConfig } from './store.ts'
+import type { StoredSessionInfo } from '../core/mode.ts'
+import { decodeRecord, endSession, loadRecord, type Lifetime, type StoreConfig } from './store.ts'
 import { expired } from './stored-session.ts'
 import { endedBy, listed, writeNotBefore } from './user-index.ts'
 
-/** One live session of a user, as sessionsOf lists it. */
-export interface StoredSessionInfo<Data = Record<string, unknown>> {
-  id: string
-  /** Milliseconds since the epoch: when it was created, last written, and when it ends (undefined: ttl 0). */
-  createdAt: number
-  updatedAt: number
-  expiresAt: number | undefined
-  /** Its data as stored: what your "devices" page shows (a device name the app stored at sign-in, say). */
-  data: Partial<Data>
-}
+export type { StoredSessionInfo }
 
 /** The user's live sessions, oldest first: revoked, expired and reassigned ones are left out. */
-export async function sessionsOf(config: Config, user: string | number): Promise<StoredSessionInfo[]> {
+export async function sessionsOf(config: StoreConfig, lifetime: Lifetime, user: string | number): Promise<StoredSessionInfo[]> {
   const store = userIndex(config, 'sessionsOf(user)')
   const name = String(user)
   const now = Date.now()
@@ -35,7 +26,7 @@ export async function sessionsOf(config: Config, user: string | number): Promise
   const live: StoredSessionInfo[] = []
   for (const { id, value, revoked } of found) {
     const record = value === undefined || revoked ? undefined : decodeRecord(value)
-    if (typeof record !== 'object' || record.user !== name || expired(config, record, now) || endedBy(notBefore, record.created, id)) continue
+    if (typeof record !== 'object' || record.user !== name || expired(lifetime, record, now) || endedBy(notBefore, record.born ?? record.created, id)) continue
     live.push({ id, createdAt: record.created, updatedAt: record.sealed, expiresAt: record.expires, data: record.data })
   }
   return live.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
@@ -47,24 +38,23 @@ export async function sessionsOf(config: Config, user: string | number): Promise
  * not; then the listed sessions' data, at once. A store that fails rejects: never a partial success.
  * Returns the ids it found listed and ended.
  */
-export async function revokeAll(config: Config, user: string | number, options: { except?: string | undefined } = {}): Promise<string[]> {
+export async function revokeAll(config: StoreConfig, lifetime: Lifetime, user: string | number, options: { except?: string | undefined } = {}): Promise<string[]> {
   const store = userIndex(config, 'revokeAll(user)')
   const name = String(user)
   const at = Date.now()
-  await writeNotBefore(store, config, name, { at, except: options.except })
+  await writeNotBefore(store, lifetime, name, { at, except: options.except })
   const candidates = (await listed(store, name, at)).ids.filter((id) => id !== options.except)
   // A sign-in that finished after `at` is not ended: the not-before spares it, and so does this.
   const records = await Promise.all(candidates.map((id) => loadRecord(store, id)))
   const ids = candidates.filter((_, i) => {
     const record = records[i]!.value === undefined ? undefined : decodeRecord(records[i]!.value)
-    return typeof record !== 'object' || record.created < at
+    return typeof record !== 'object' || (record.born ?? record.created) < at
   })
-  await Promise.all(ids.map((id) => endSession(store, config, id, name)))
+  await Promise.all(ids.map((id) => endSession(store, lifetime, id, name)))
   return ids
 }
 
-function userIndex(config: Config, what: string): StoreConfig {
-  const store = config.store as StoreConfig
+function userIndex(store: StoreConfig, what: string): StoreConfig {
   if (!store.userId) throw new TypeError(`iron-fetch-session: ${what} needs the userId option, which says whose each session is: userId: (data) => data.user?.id.`)
   return store
 }

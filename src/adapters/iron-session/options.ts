@@ -4,10 +4,7 @@
  * the same order, the same messages (with our hint after them).
  */
 import type { SetCookie } from 'cookie'
-import { cookieMaxAge } from '../../core/cookies.ts'
-import { cachedPasswords, type Passwords } from '../../core/passwords.ts'
-import { FOURTEEN_DAYS } from '../../core/seal.ts'
-import type { RevocationsPlan } from '../../core/revocations-option.ts'
+import { cachedPasswords, cookieMaxAge, FOURTEEN_DAYS, type Passwords, type Plan as RevocationsPlan } from '../../core/index.ts'
 
 export type PasswordsMap = Record<string, string>
 export type Password = PasswordsMap | string

@@ -2,10 +2,7 @@
  * iron-session 9's sealData and unsealData over our codec: the same seals
  * (Fe26.2, password id, `~2` marker), with cached keys.
  */
-import { cachedPasswords, type Passwords } from '../../core/passwords.ts'
-import { NotJsonError } from '../../core/plain-json.ts'
-import { FOURTEEN_DAYS, seal, unseal, UnsealError } from '../../core/seal.ts'
-import { isToken, RESERVED_KEY as RESERVED } from '../../core/tokens.ts'
+import { cachedPasswords, FOURTEEN_DAYS, isToken, NotJsonError, RESERVED_KEY as RESERVED, seal, unseal, UnsealError, type Passwords } from '../../core/index.ts'
 import { usageError, type Password, type UnsealErrorReason } from './options.ts'
 
 export interface Opened {

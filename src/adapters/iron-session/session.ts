@@ -7,7 +7,7 @@ import type { CookieJar } from './jars.ts'
 import { assertCookieCanPersist, sessionConfig, usageError, type Config, type SessionOptions } from './options.ts'
 import { expireStale, readSeal, writeSeal } from './seal-cookies.ts'
 import { openWith, reasonOf, sealWith, type Opened } from './seal-data.ts'
-import { revocableOf, revocablePayload, revocationsFor, type RevocableRead } from './revocable.ts'
+import { endRevocable, readRevocable, revocablePayload, revocationsFor, type RevocableRead } from './revocable.ts'
 
 export type IronSession<T> = Partial<T> & {
   readonly save: () => Promise<void>
@@ -39,14 +39,11 @@ export async function createSession<T extends object>(jar: CookieJar, options: S
   let revocable: RevocableRead | undefined
   const checking = revocations()
   if (opened && seal && checking) {
-    revocable = revocableOf(checking, seal, opened.meta, opened.data, opened.expiresAt, config.ttl)
-    let why = checking.verdict(revocable, Date.now())
-    if (why instanceof Promise) why = await why
-    if (why !== undefined) {
-      onUnsealError?.('revoked', new Error(`iron-fetch-session: ${why}`))
+    const read = await readRevocable(checking, seal, opened.meta, opened.data, opened.expiresAt, config.ttl)
+    if ('refused' in read) {
+      onUnsealError?.('revoked', new Error(`iron-fetch-session: ${read.refused}`))
       opened = undefined
-      revocable = undefined
-    }
+    } else revocable = read
   }
   const session: Record<string, unknown> = opened?.data ?? {}
   let baseline: Baseline | undefined = opened && config.extras.saveOnChange ? {
@@ -88,7 +85,17 @@ export async function createSession<T extends object>(jar: CookieJar, options: S
         }
         const sealing = revocations()
         let payload: Record<string, unknown> = session
-        if (sealing) ({ payload, read: revocable } = revocablePayload(sealing, revocable, session))
+        if (sealing) {
+          const next = await revocablePayload(sealing, revocable, session)
+          revocable = next.read
+          if (!next.payload) {
+            // Revoked while this request ran: the cookie is cleared, as destroy() would.
+            jar.write(current.cookieName, '', { ...current.cookieOptions, maxAge: 0 })
+            expireStale(jar, current.cookieName, current.cookieOptions, { whole: true, chunksBelow: 0 })
+            return
+          }
+          payload = next.payload
+        }
         const sealed = await sealWith(current.passwords, payload, current.ttl)
         writeSeal(jar, current, sealed)
         if (current.extras.privateCache) jar.markPrivate?.()
@@ -105,10 +112,7 @@ export async function createSession<T extends object>(jar: CookieJar, options: S
         if (config.extras.privateCache) jar.markPrivate?.()
         // With extras.revocations the id read is revoked too: a promise, for the app to await (it rejects with SessionStoreError).
         const ending = revocations()
-        const id = revocable?.next
-        if (revocable) revocable.next = undefined
-        if (ending && id !== undefined) return ending.revoke(id)
-        return undefined
+        return ending ? endRevocable(ending, revocable) : undefined
       },
     },
   })

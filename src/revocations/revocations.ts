@@ -1,6 +1,7 @@
 /**
- * Revocable cookie sessions: the data stays in the seal, which also carries a
- * random id (`__ifs.rid`) and its creation time; a store holds only what was
+ * Revocable cookie sessions, a server-side mode (src/core/mode.ts): the data
+ * stays in the seal, which also carries the session's identity (an id, its
+ * birth and its user's key: src/core/identity.ts); a store holds only what was
  * revoked. A sign-out (destroy, revoke) writes a marker for the id; "sign out
  * everywhere" (revokeAll) writes a per-user "not before" time, which ends every
  * session of that user created earlier, but the one it spares.
@@ -18,19 +19,22 @@
  * as a seal naming the id can still be read, and the view forgets it then.
  *
  * userKey is an HMAC of the user id under a key derived from the password, so
- * a key listing confirms no guessed email; it is written under the sealing
- * password and checked under every password, so a rotation loses nothing.
+ * a key listing confirms no guessed email; a not-before is written under every
+ * password's key (a rotation in progress loses nothing), and a seal is checked
+ * under the key it carries, or, for a seal from before keys were sealed in,
+ * under every password's key.
  */
-import type { Passwords } from './passwords.ts'
-import { SKEW_SECONDS } from './seal.ts'
-import { idFromSeal, isSessionId, shortId } from './ids.ts'
-import { BIND, type BindConfig, type RevocationsPlan } from './revocations-option.ts'
+import type { Passwords } from '../core/passwords.ts'
+import { SKEW_SECONDS } from '../core/seal.ts'
+import { isSessionId, shortId } from '../core/ids.ts'
+import { needsMode, PLAN, type ModeOptions, type ModeRead, type ModeSaved, type ModeWrite, type Plan, type SealIdentity, type SessionMode, type StoredSessionInfo } from '../core/mode.ts'
 import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, RECORD_PREFIX, revokedTtl, ttlOption, userOf, type SessionStore, type StoreConfig } from '../store/store.ts'
-import { checkKeys } from './strict.ts'
+import { checkKeys } from '../core/strict.ts'
 import { USER_KEY, userKeys } from '../store/user-key.ts'
 import { endedBy, parseNotBefore, type NotBefore } from '../store/user-index.ts'
 
-export type { RevocationsPlan }
+/** Made by `revocable({ store, lag })`; pass it as the `revocations` option. */
+export type RevocationsPlan = Plan
 
 export interface RevocationsOptions {
   /** Where revocations are kept: an unstorage Storage, or anything with getItem, setItem(key, value, { ttl }), removeItem and getKeys. */
@@ -65,17 +69,8 @@ export const revocationKeys = {
 
 const bucketOf = (time: number) => Math.floor(time / BUCKET_MS)
 
-/** What a seal's reader knows of it: its id, when it was made, and whose it is. */
-export interface RevocableSeal {
-  rid: string
-  createdAt: number
-  /** When rid was made, when the seal says (older seals: createdAt stands in). */
-  ridAt?: number
-  /** userId of the data, once computed; null: no user. */
-  user?: string | null
-  /** HMACs of user under each password, once computed. */
-  userKeys?: string[]
-}
+/** What a revocation check knows of a seal: its id, when the id was made (older seals: createdAt stands in), whose it is. */
+export type RevocableSeal = Pick<SealIdentity, 'id' | 'born' | 'createdAt' | 'userKey' | 'user' | 'userKeys'>
 
 /** A user's not-before, as listed: kept until no seal it could end is still readable. */
 interface ListedNotBefore extends NotBefore {
@@ -125,7 +120,8 @@ export class RevocationView {
   }
 }
 
-export class Revocations {
+export class Revocations implements SessionMode {
+  readonly dataInSeal = true
   readonly #store: Pick<StoreConfig, 'store' | 'timeout' | 'userId'>
   readonly #passwords: Passwords
   readonly lag: number
@@ -149,9 +145,39 @@ export class Revocations {
     return this.#store.userId
   }
 
-  /** The user a session's data belongs to, from the userId option; null when none. */
-  userOf(data: Record<string, unknown>): string | null {
-    return userOf(this.#store, data) ?? null
+  /** The user a session's data belongs to, from the userId option; undefined when none. */
+  userOf(data: Record<string, unknown>): string | undefined {
+    return userOf(this.#store, data)
+  }
+
+  /** At read (mode.ts): refuses a revoked seal; undefined accepts it as sealed. */
+  read(seal: SealIdentity, now: number): ModeRead | Promise<ModeRead> {
+    // Computed once per seal (the unseal cache keeps the object): who the data's user is.
+    if (seal.user === undefined) seal.user = this.userOf(seal.data) ?? null
+    const why = this.verdict(seal, now)
+    if (why === undefined) return undefined
+    return why instanceof Promise ? why.then(refusal) : refusal(why)
+  }
+
+  /** At commit (mode.ts): writes the revocation of an id that ends, or checks, before a new id replaces it, that the one read is live. */
+  async save(write: ModeWrite): Promise<ModeSaved> {
+    if (write.readId !== undefined && write.ends) await this.mark(write.readId)
+    else if (write.readId !== undefined && write.replaces) {
+      // A lagged view may not know yet that the id read was revoked: the store says, before a new id outlives it.
+      const why = await this.#strictVerdict({ id: write.readId, born: write.readBorn, createdAt: write.readBorn as number, userKey: undefined, user: write.readUser ?? null })
+      if (why !== undefined) return { refused: 'revoked', message: why }
+    }
+    return { userKey: write.user === undefined ? undefined : (await userKeys(this.#passwords, write.user))[0] }
+  }
+
+  /** Nothing is kept at commit: the id read ends, when identity.ts says so. */
+  async end(id: string | undefined, ends: boolean): Promise<void> {
+    if (id !== undefined && ends) await this.mark(id)
+  }
+
+  /** Revocations keep no list of sessions. */
+  sessionsOf(): Promise<StoredSessionInfo[]> {
+    return Promise.reject(needsMode('sessionsOf(user)', true))
   }
 
   /**
@@ -173,7 +199,7 @@ export class Revocations {
   #viewVerdict(view: RevocationView, seal: RevocableSeal): string | undefined | Promise<string | undefined> {
     // Never loaded (the load failed with onOutage 'open'; with 'closed' it threw), the view holds only what this
     // instance revoked itself, which it still refuses.
-    if (view.ids.has(seal.rid)) return `session ${shortId(seal.rid)} was revoked`
+    if (view.ids.has(seal.id)) return `session ${shortId(seal.id)} was revoked`
     if (view.users.size === 0 || !this.userId) return undefined
     const keys = this.#userKeysOf(seal)
     const check = (userKeys: string[] | undefined) => {
@@ -191,15 +217,15 @@ export class Revocations {
     const userKeys = this.userId ? await this.#userKeysOf(seal) : undefined
     let found: unknown[]
     try {
-      found = await guarded(this.#store, 'read', `checking session ${shortId(seal.rid)} for revocation`, () =>
-        Promise.all([call(store, 'getItem', revocationKeys.id(seal.rid)), ...(userKeys ?? []).map((key) => call(store, 'getItem', revocationKeys.user(key)))]),
+      found = await guarded(this.#store, 'read', `checking session ${shortId(seal.id)} for revocation`, () =>
+        Promise.all([call(store, 'getItem', revocationKeys.id(seal.id)), ...(userKeys ?? []).map((key) => call(store, 'getItem', revocationKeys.user(key)))]),
       )
     } catch (error) {
       if (this.open) return undefined
       throw error
     }
     const [marker, ...notBefores] = found
-    if (marker !== null && marker !== undefined) return `session ${shortId(seal.rid)} was revoked`
+    if (marker !== null && marker !== undefined) return `session ${shortId(seal.id)} was revoked`
     for (const value of notBefores) {
       const notBefore = parseNotBefore(value)
       if (notBefore && revokedBy(notBefore, seal)) return `every session of this user from before ${new Date(notBefore.at).toISOString()} was revoked`
@@ -207,9 +233,13 @@ export class Revocations {
     return undefined
   }
 
-  /** The user's keys under every password, computed once per seal (and only when a not-before may apply). */
+  /**
+   * The keys a not-before of the seal's user is looked up under: the one sealed with the id, or for a seal from
+   * before keys were sealed in, the user's key under every password; computed once per seal, when one may apply.
+   */
   #userKeysOf(seal: RevocableSeal): string[] | undefined | Promise<string[] | undefined> {
     if (seal.userKeys) return seal.userKeys
+    if (seal.userKey !== undefined && seal.user) return (seal.userKeys = [seal.userKey])
     if (!seal.user) return undefined
     return userKeys(this.#passwords, seal.user).then((keys) => (seal.userKeys = keys))
   }
@@ -266,32 +296,27 @@ export class Revocations {
     }
   }
 
-  /** The id of a seal that carries none (legacyRid). */
-  legacyRid(seal: string): string {
-    return idFromSeal(seal)
-  }
-
-  /** sessions.revoke(id). */
-  async revokeId(id: string): Promise<boolean> {
+  /** sessions.revoke(id): always true (the id is refused whether or not it was ever seen). */
+  async revoke(id: string): Promise<boolean> {
     if (!isSessionId(id)) throw new TypeError('iron-fetch-session: revoke(id) takes a session id as session.id gives it: 32 hexadecimal characters.')
-    await this.revoke(id)
+    await this.mark(id)
     return true
   }
 
   /** sessions.revokeAll(user, { except }): a not-before time for the user. Returns [] (no list to report). */
-  async revokeUser(user: string | number, options: { except?: string | undefined } = {}): Promise<string[]> {
+  async revokeAll(user: string | number, options: { except?: string | undefined } = {}): Promise<string[]> {
     if (!this.userId) throw new TypeError('iron-fetch-session: revokeAll(user) needs the userId option, which says whose each session is: userId: (data) => data.user?.id.')
     if ((typeof user !== 'string' || user === '') && !(typeof user === 'number' && Number.isFinite(user))) {
       throw new TypeError('iron-fetch-session: revokeAll(user) takes the user id as userId returns it: a non-empty string or a number.')
     }
     const except = options.except
     if (except !== undefined && !isSessionId(except)) throw new TypeError('iron-fetch-session: revokeAll(user, { except }) takes a session id as session.id gives it.')
-    await this.revokeAll(String(user), except)
+    await this.#markUser(String(user), except)
     return []
   }
 
   /** Ends one session id everywhere: the marker, then its log entry. Throws SessionStoreError. */
-  async revoke(id: string): Promise<void> {
+  async mark(id: string): Promise<void> {
     const now = Date.now()
     const bucket = bucketOf(now)
     const store = this.#store.store
@@ -303,25 +328,30 @@ export class Revocations {
     this.view?.addId(id, bucket, (bucket + 1) * BUCKET_MS + this.lifetime * 1000)
   }
 
-  /** Ends every session of `user` created before now, but `except`. Throws SessionStoreError. */
-  async revokeAll(user: string, except: string | undefined): Promise<void> {
+  /**
+   * Ends every session of `user` whose id was made before now, but `except`: under every password's key, so an
+   * instance not yet given the newest password, or still holding an older one, sees it too. Throws SessionStoreError.
+   */
+  async #markUser(user: string, except: string | undefined): Promise<void> {
     const at = Date.now()
     const bucket = bucketOf(at)
-    const [key] = (await userKeys(this.#passwords, user)) as [string]
+    const keys = await userKeys(this.#passwords, user)
     const store = this.#store.store
     const ttl = ttlOption(this.lifetime + BUCKET_MS / 1000)
     const value = `${RECORD_PREFIX}${JSON.stringify(except === undefined ? { at } : { at, except })}`
     await guarded(this.#store, 'end', "revoking a user's sessions", () =>
-      Promise.all([call(store, 'setItem', revocationKeys.user(key), value, ttl), call(store, 'setItem', revocationKeys.loggedUser(bucket, key, at, except), `${RECORD_PREFIX}revoked`, ttl)]),
+      Promise.all(keys.flatMap((key) => [call(store, 'setItem', revocationKeys.user(key), value, ttl), call(store, 'setItem', revocationKeys.loggedUser(bucket, key, at, except), `${RECORD_PREFIX}revoked`, ttl)])),
     )
-    this.view?.addUser(key, at, except, at + this.lifetime * 1000)
+    for (const key of keys) this.view?.addUser(key, at, except, at + this.lifetime * 1000)
   }
 }
 
 /** "Sign out everywhere" ends the seal's id if it was made before the user's not-before (the kept id aside). */
 function revokedBy(notBefore: NotBefore, seal: RevocableSeal): boolean {
-  return endedBy(notBefore, seal.ridAt ?? seal.createdAt, seal.rid)
+  return endedBy(notBefore, seal.born ?? seal.createdAt, seal.id)
 }
+
+const refusal = (why: string | undefined): ModeRead => (why === undefined ? undefined : { refused: 'revoked', message: why })
 
 /** Buckets from one time to another, both included. */
 function bucketRange(from: number, to: number): number[] {
@@ -335,7 +365,7 @@ function bucketRange(from: number, to: number): number[] {
  * The `revocations` option: `revocations: revocable({ store, lag })`. Its own options are checked
  * here; those it shares with the session (ttl, maxLifetime, storeTimeout, userId) when it is bound.
  */
-export function revocable(options: RevocationsOptions): RevocationsPlan {
+export function revocable(options: RevocationsOptions): Plan {
   if (options === null || typeof options !== 'object') throw new TypeError('iron-fetch-session: revocable() takes { store, lag? }, with store an unstorage Storage.')
   checkKeys(options, KNOWN, 'revocations option')
   const { store, lag = DEFAULT_LAG, onOutage = 'closed', onRefreshError } = options
@@ -354,7 +384,7 @@ export function revocable(options: RevocationsOptions): RevocationsPlan {
   if (onOutage !== 'closed' && onOutage !== 'open') throw new TypeError(`iron-fetch-session: revocations.onOutage must be 'closed' (default: a failing store answers 503) or 'open'; got ${String(onOutage)}.`)
   if (onRefreshError !== undefined && typeof onRefreshError !== 'function') throw new TypeError('iron-fetch-session: revocations.onRefreshError must be a function (error) => void.')
   const checked = { store, lag, onOutage, onRefreshError }
-  return { [BIND]: (config: BindConfig) => bind(checked, config) }
+  return { [PLAN]: (config: ModeOptions) => bind(checked, config), option: 'revocations' }
 }
 
 /** An unstorage Storage with its Redis driver in cluster mode on any mount: that driver's getKeys SCANs one node of the cluster. */
@@ -364,7 +394,7 @@ function listsOneClusterNode(store: unknown): boolean {
   return Array.isArray(mounts) && mounts.some((mount) => mount.driver?.name === 'redis' && mount.driver.options?.cluster !== undefined)
 }
 
-function bind(options: RevocationsOptions, config: BindConfig): Revocations {
+function bind(options: RevocationsOptions, config: Pick<ModeOptions, 'passwords' | 'ttl' | 'maxLifetime' | 'storeTimeout' | 'userId'>): Revocations {
   if (config.ttl === 0 && config.maxLifetime === undefined) {
     throw new TypeError('iron-fetch-session: revocations need seals that end, so a revocation can end too: set a ttl above 0, or maxLifetime.')
   }
