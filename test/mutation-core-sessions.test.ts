@@ -127,6 +127,25 @@ describe('a seal read by another instance (no unseal cache to lean on)', () => {
     expect((await createSessions<Data, Flash>({ password }).read(jar.request('/'))).getFlash('notice')).toBeUndefined()
   })
 
+  // The identity fields are read by a server-side mode (src/core/identity.ts): with a store and with revocations, a malformed one refuses the seal.
+  it.each<[string, Record<string, unknown>, string]>([
+    ['an id that is not a session id', { count: 1, __ifs: { created: 1, sealed: 1, id: 'not-an-id' } }, "the seal's __ifs.id is not a session id"],
+    ['a rid that is not a session id', { count: 1, __ifs: { created: 1, sealed: 1, rid: 'nope' } }, "the seal's __ifs.rid is not a session id"],
+    ['a user key that is a number', { count: 1, __ifs: { created: 1, sealed: 1, u: 5 } }, "the seal's __ifs.u is not a user key"],
+    ['a user key of the wrong shape', { count: 1, __ifs: { created: 1, sealed: 1, u: 'nope' } }, "the seal's __ifs.u is not a user key"],
+  ])('bookkeeping with a mode: %s is refused as invalid, saying so', async (_, payload, message) => {
+    for (const options of [{ store: sessionStore(createStorage()) }, { revocations: revocable({ store: createStorage(), lag: 0 }) }]) {
+      const { session, told } = await readBy(options, await forged(payload))
+      expect([session.isNew, session.data, session.unsealError]).toEqual([true, {}, 'invalid'])
+      expect(told).toEqual([['invalid', `iron-fetch-session: ${message}`]])
+    }
+  })
+
+  it('cookie-only, the identity fields of a seal are not read: its data is', async () => {
+    const { session, told } = await readBy({}, await forged({ count: 1, __ifs: { created: 1, sealed: 1, rid: 'nope', u: 5 } }))
+    expect([session.isNew, session.data, told]).toEqual([false, { count: 1 }, []])
+  })
+
   it.each<[string, Record<string, unknown>, string]>([
     ['__ifs is not an object', { count: 1, __ifs: 5 }, "the seal's __ifs is not an object"],
     ['__ifs is null', { count: 1, __ifs: null }, "the seal's __ifs is not an object"],
@@ -134,10 +153,6 @@ describe('a seal read by another instance (no unseal cache to lean on)', () => {
     ['a flash that is an array', { count: 1, __ifs: { created: 1, sealed: 1, flash: ['x'] } }, "the seal's __ifs.flash is not an object"],
     ['a flash that is null', { count: 1, __ifs: { created: 1, sealed: 1, flash: null } }, "the seal's __ifs.flash is not an object"],
     ['a flash that is a string', { count: 1, __ifs: { created: 1, sealed: 1, flash: 'x' } }, "the seal's __ifs.flash is not an object"],
-    ['an id that is not a session id', { __ifs: { created: 1, sealed: 1, id: 'not-an-id' } }, "the seal's __ifs.id is not a session id"],
-    ['a rid that is not a session id', { count: 1, __ifs: { created: 1, sealed: 1, rid: 'nope' } }, "the seal's __ifs.rid is not a session id"],
-    ['a user key that is a number', { count: 1, __ifs: { created: 1, sealed: 1, u: 5 } }, "the seal's __ifs.u is not a user key"],
-    ['a user key of the wrong shape', { count: 1, __ifs: { created: 1, sealed: 1, u: 'nope' } }, "the seal's __ifs.u is not a user key"],
     ['a stored-session id without a store', { __ifs: { created: 1, sealed: 1, id: '0'.repeat(32) } }, 'the seal names a stored session, and no store is configured'],
     ['a sealData token', { count: 1, __ifs: { purpose: 'data' } }, 'the seal is a sealData token, not a session'],
   ])('bookkeeping: %s is refused as invalid, saying so', async (_, payload, message) => {

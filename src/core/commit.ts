@@ -11,7 +11,7 @@ import { sealJson } from './seal.ts'
 import { sameJson, tapeOf, type JsonTape } from './json.ts'
 import { warnPlainHttp } from './dev-warnings.ts'
 import { cacheEntry, EMPTY, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
-import { settledIdentity, settleIdentity, type Settled } from './identity.ts'
+import type { ModeKept } from './mode.ts'
 
 /** Header lines to append: `set-cookie` lines, and the header transport's seal ('' tells the client to drop it). */
 export type SessionHeaders = Array<[name: string, value: string]>
@@ -92,7 +92,7 @@ const hasKeys = (object: object): boolean => {
 }
 
 async function sessionHeaders(config: Config, cache: UnsealCache | undefined, session: Session, state: ReadState, now: number): Promise<SessionHeaders> {
-  const { mode, identity } = state.identity && config.mode ? { mode: config.mode, identity: state.identity } : { mode: undefined, identity: undefined }
+  const { mode } = config
   // Throws, naming the path, for what JSON would silently change (a Date, a Map, NaN, a function).
   const dataJson = stringifyJson(session.data)
 
@@ -107,12 +107,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const emptied = dataJson === '{}'
   if (emptied && !hasFlash) {
     // Nothing to keep: clear whatever the request carried (signed out, emptied, or refused), after the mode ends the id that ends.
-    if (mode && identity) {
-      const settled = settleIdentity(identity, undefined, true, false, hasKeys(state.base), now)
-      await mode.end(identity.readId, settled.ends, identity.readUser, state.mode)
-      state.mode = undefined
-      settledIdentity(identity, settled, undefined)
-    }
+    if (mode) await mode.clear(state.identity!, hasKeys(state.base))
     return clearHeaders(config, state)
   }
   if (RESERVED_KEY in session.data) {
@@ -120,51 +115,24 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   }
   const data = config.schema ? await validate(config.schema, session.data, 'commit') : session.data
   let created = state.destroyed || state.passwordId === undefined ? now : state.createdAt
-  let meta: Record<string, unknown>
+  const ttlFor = (created: number) => (emptied ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now))
   let ttl: number
-  let settled: Settled | undefined
-  let user: string | undefined
   const dataInSeal = !mode || mode.dataInSeal
-  if (mode && identity) {
-    user = mode.userOf(data as Record<string, unknown>)
-    // A session whose user changes (a sign-in, a switch, a sign-out) starts anew, with a new id and creation time.
-    if (identity.readId !== undefined && user !== identity.readUser) created = now
-    settled = settleIdentity(identity, user, emptied, true, hasKeys(state.base), now)
-    ttl = emptied ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now)
+  let meta: Record<string, unknown> = dataInSeal && hasFlash ? { created, sealed: now, flash } : { created, sealed: now }
+  let kept: Extract<ModeKept, { fields: object }> | undefined
+  if (mode) {
     // With a store the data goes there, before any header is built, and the seal carries only its id.
-    const saved = await mode.save({
-      id: settled.id as string,
-      readId: identity.readId,
-      ends: settled.ends,
-      readBorn: identity.readBorn,
-      readUser: identity.readUser,
-      user,
-      replaces: settled.replaces,
-      born: settled.born,
-      data: data as Record<string, unknown>,
-      dataJson: data === session.data ? dataJson : JSON.stringify(data),
-      flash: hasFlash ? flash : undefined,
-      created,
-      now,
-      ttl,
-      state: state.mode,
-    })
-    if ('refused' in saved) {
+    const answer = await mode.keep(state.identity!, { data: data as Record<string, unknown>, dataJson: data === session.data ? dataJson : JSON.stringify(data), flash: hasFlash ? flash : undefined, held: hasKeys(state.base), emptied, created, now, ttlFor })
+    if ('refused' in answer) {
       // The id read was revoked while this request ran: what it would have sealed is not issued.
-      config.onUnsealError?.(saved.refused, new Error(`iron-fetch-session: ${saved.message}`))
-      settledIdentity(identity, { id: undefined, born: now, ends: false, replaces: false }, undefined)
+      config.onUnsealError?.(answer.refused, new Error(`iron-fetch-session: ${answer.message}`))
       return clearHeaders(config, state)
     }
-    // An id made now (a new session, regenerateId, a sign-in) is sealed with its birth: the session kept by
-    // revokeAll(user, { except }) may regenerate its id afterwards and stay signed in.
-    const id = { id: settled.id, ra: settled.born }
-    meta = dataInSeal && hasFlash ? { created, sealed: now, flash, ...id } : { created, sealed: now, ...id }
-    if (saved.userKey !== undefined) meta.u = saved.userKey
-    state.mode = saved.state
-  } else {
-    ttl = emptied ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now)
-    meta = hasFlash ? { created, sealed: now, flash } : { created, sealed: now }
-  }
+    kept = answer
+    created = kept.created
+    ttl = kept.ttl
+    meta = dataInSeal && hasFlash ? { created, sealed: now, flash, ...kept.fields } : { created, sealed: now, ...kept.fields }
+  } else ttl = ttlFor(created)
   const value = await sealJson(config.passwords, payloadJson(session, data, dataJson, meta, dataInSeal), ttl, now)
   // What the client will hold, as pristine JSON: the baseline of this session's next commit, and the cache's.
   const base = JSON.parse(dataJson) as Record<string, unknown>
@@ -193,15 +161,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
     passwordId: config.passwords.sealId,
     expiresAt: ttl > 0 ? now + ttl * 1000 : undefined,
   }
-  if (settled && identity) {
-    // Field by field, as read() makes them: one shape for every entry.
-    entry.id = settled.id as string
-    entry.born = settled.born
-    entry.userKey = meta.u as string | undefined
-    entry.stored = !dataInSeal
-    if (dataInSeal) entry.user = user ?? null
-    settledIdentity(identity, settled, user)
-  }
+  if (kept) Object.assign(entry, kept.seal, { meta })
   cacheEntry(cache, entry)
   // What was written is what the client now holds: committing this session again writes only later changes.
   Object.assign(state, { base, flashIn: flash, flashOut: undefined, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true, regenerate: false, due: false })

@@ -2,11 +2,11 @@
  * One session identity, and the one rule for when it ends, whatever the mode.
  *
  * With a server-side mode (mode.ts), every seal carries an id, the time that id
- * was made (its birth) and its user's key. This file decides, for a request:
- * which id commit seals, and which id ends. The store and revocations apply
- * the decision, each its own way (a store removes the record and writes a
- * marker; revocations write a marker), so the two never disagree on when a
- * session ends:
+ * was made (its birth, `ra`) and its user's key (`u`). This file decides, for a
+ * request, which id commit seals and which id ends; the store and revocations
+ * each supply only their primitives (`IdentityParts`: read a seal, keep a
+ * session under an id, end an id), and `withIdentity` makes them the mode the
+ * core calls. So the two never disagree on when a session ends:
  *
  *   - destroy() and regenerateId(true) end the id the client holds;
  *   - a change of user (a sign-in, a switch, a sign-out that only deletes the
@@ -18,42 +18,99 @@
  *     commit, that the old one was not revoked in the meantime, which a lagged
  *     view may not know yet;
  *   - revokeAll(user) ends every id of the user born before it (but `except`).
+ *
+ * Only the modes import this file: a cookie-only app bundles none of it.
  */
-import { newSessionId } from './ids.ts'
+import { newSessionId, idFromSeal, isSessionId, USER_KEY } from './ids.ts'
+import { RESERVED_KEY } from './tokens.ts'
+import type { ModeCommit, ModeIdentity, ModeKept, ModeRead, SealIdentity, SessionMode, StoredSessionInfo, UnsealErrorReason } from './mode.ts'
 
-export interface Identity {
-  /** The id commit seals: the one read, or a new one (made on first use, by regenerateId, after destroy). */
-  id: string | undefined
-  /** The id the client holds; undefined for a new session. */
+/** What a mode is told at commit: the id sealed, the one the client held and whether it ends, and the data. */
+export interface ModeWrite {
+  /** The id sealed: the one read, or a new one. */
+  id: string
+  /** The id the client held, and whether it ends now. */
   readId: string | undefined
+  ends: boolean
   readBorn: number | undefined
   readUser: string | undefined
+  user: string | undefined
+  /** The id read is replaced by a new one without ending: the mode checks it is still live first. */
+  replaces: boolean
+  born: number
+  data: Record<string, unknown>
+  dataJson: string
+  flash: Record<string, unknown> | undefined
+  created: number
+  now: number
+  /** The seal's ttl in seconds; 0 for none. */
+  ttl: number
+  /** The mode's own state for this request (what its read returned). */
+  state: unknown
+}
+
+/** What a mode answers at save: the user key to seal beside the id, or why the session was refused instead. */
+export type ModeSaved = { userKey: string | undefined; state?: unknown } | { refused: UnsealErrorReason; message: string }
+
+/** What a mode's read answers: undefined accepts the seal as it is; otherwise a refusal, or the session's data. */
+export type PartsRead = undefined | { refused: UnsealErrorReason; message: string } | { data: Record<string, unknown> | undefined; flash: Record<string, unknown> | undefined; user: string | undefined; state?: unknown; due?: boolean }
+
+/** A mode's primitives: what only it knows how to do. */
+export interface IdentityParts {
+  dataInSeal: boolean
+  userOf(data: Record<string, unknown>): string | undefined
+  /** A seal whose identity is known (id, born, userKey, stored): accept, refuse, or give its data. */
+  read(seal: Required<Pick<SealIdentity, 'id'>> & SealIdentity, now: number): PartsRead | Promise<PartsRead>
+  save(write: ModeWrite): Promise<ModeSaved>
+  /** Nothing is kept: what the mode holds for the id read goes, and the id itself ends when `ends`. */
+  end(id: string | undefined, ends: boolean, user: string | undefined, state: unknown): Promise<void>
+  revoke(id: string): Promise<boolean>
+  revokeAll(user: string | number, options?: { except?: string | undefined }): Promise<string[]>
+  sessionsOf(user: string | number): Promise<StoredSessionInfo[]>
+}
+
+/** One request's identity: which id was read, which one commit seals. */
+export class Identity implements ModeIdentity {
+  /** The id commit seals: the one read, or a new one (made on first use, by regenerateId, after destroy). */
+  id: string | undefined = undefined
+  /** The id the client holds; undefined for a new session. */
+  readId: string | undefined = undefined
+  readBorn: number | undefined = undefined
+  readUser: string | undefined = undefined
   /** End readId at commit: destroy(), regenerateId(true). */
-  endRead: boolean
-}
+  endRead = false
+  /** The mode's own state for this request. */
+  state: unknown = undefined
 
-export function newIdentity(): Identity {
-  return { id: undefined, readId: undefined, readBorn: undefined, readUser: undefined, endRead: false }
-}
+  /** session.id: the id commit will seal, made on first use. */
+  current(): string {
+    return (this.id ??= newSessionId())
+  }
 
-export function readIdentity(identity: Identity, id: string, born: number, user: string | undefined): void {
-  identity.id = identity.readId = id
-  identity.readBorn = born
-  identity.readUser = user
-}
+  destroy(): void {
+    this.endRead = true
+    // A flash kept after destroy() goes under a new id.
+    this.id = undefined
+  }
 
-/** session.id: the id commit will seal, made on first use. */
-export const currentId = (identity: Identity): string => (identity.id ??= newSessionId())
+  regenerate(deleteOld: boolean): void {
+    this.id = newSessionId()
+    if (deleteOld) this.endRead = true
+  }
 
-export function destroyIdentity(identity: Identity): void {
-  identity.endRead = true
-  // A flash kept after destroy() goes under a new id.
-  identity.id = undefined
-}
+  read(id: string, born: number, user: string | undefined): void {
+    this.id = this.readId = id
+    this.readBorn = born
+    this.readUser = user
+  }
 
-export function regenerateIdentity(identity: Identity, deleteOld: boolean): void {
-  identity.id = newSessionId()
-  if (deleteOld) identity.endRead = true
+  /** After commit: what the client now holds (undefined: nothing). */
+  settled(id: string | undefined, born: number | undefined, user: string | undefined): void {
+    this.id = this.readId = id
+    this.readBorn = born
+    this.readUser = id === undefined ? undefined : user
+    this.endRead = false
+  }
 }
 
 /** What commit does with the ids: the one it seals (undefined: nothing is kept), whether the one read ends, and whether a replacement must check it. */
@@ -68,13 +125,13 @@ export interface Settled {
  * The decision at commit. `user`: whose the data committed is; `emptied`: it holds no data; `keep`:
  * something is sealed (data or a flash); `held`: the session read held data.
  */
-export function settleIdentity(identity: Identity, user: string | undefined, emptied: boolean, keep: boolean, held: boolean, now: number): Settled {
+export function settle(identity: Identity, user: string | undefined, emptied: boolean, keep: boolean, held: boolean, now: number): Settled {
   const { readId } = identity
   let ends = identity.endRead
   if (readId !== undefined && (user !== identity.readUser || emptied)) {
     // A new session from here on: a new id (unless this request already made one, which session.id may have named).
     if (identity.id === readId) identity.id = undefined
-    // The old id ends when it protected something: a signed-in user, or data (an id planted before a sign-in is worth nothing).
+    // The old id ends when it protected something: a user or data (an id planted before a sign-in is worth nothing).
     if (identity.readUser !== undefined || held) ends = true
   }
   if (!keep) return { id: undefined, born: now, ends: readId !== undefined && ends, replaces: false }
@@ -83,10 +140,95 @@ export function settleIdentity(identity: Identity, user: string | undefined, emp
   return { id, born: same ? (identity.readBorn as number) : now, ends: readId !== undefined && !same && ends, replaces: readId !== undefined && !same && !ends }
 }
 
-/** After commit: what the client now holds. */
-export function settledIdentity(identity: Identity, settled: Settled, user: string | undefined): void {
-  identity.id = identity.readId = settled.id
-  identity.readBorn = settled.id === undefined ? undefined : settled.born
-  identity.readUser = settled.id === undefined ? undefined : user
-  identity.endRead = false
+class Refused {
+  constructor(readonly message: string) {}
+}
+
+/** The seal's identity from its `__ifs` (validated; a malformed field refuses the seal), computed once per seal. */
+function identify(seal: SealIdentity): void {
+  const meta = seal.meta as { id?: unknown; rid?: unknown; ra?: unknown; u?: unknown; flash?: unknown } | undefined
+  const { id, rid, ra, u } = meta ?? {}
+  if (id !== undefined && !isSessionId(id)) throw new Refused(`the seal's ${RESERVED_KEY}.id is not a session id`)
+  if (rid !== undefined && !isSessionId(rid)) throw new Refused(`the seal's ${RESERVED_KEY}.rid is not a session id`)
+  if (u !== undefined && (typeof u !== 'string' || !USER_KEY.test(u))) throw new Refused(`the seal's ${RESERVED_KEY}.u is not a user key`)
+  // Seals of 0.1 with revocations named the id `rid`; a seal with none (from before the mode, or iron-session's)
+  // takes one from its MAC, the same on every replay.
+  const given = (id ?? rid) as string | undefined
+  seal.id = given ?? idFromSeal(seal.seal)
+  seal.born = given === undefined ? undefined : (ra as number | undefined)
+  seal.userKey = u as string | undefined
+}
+
+/** The mode the core calls (mode.ts), from a mode's primitives and the one rule above. */
+export function withIdentity(parts: IdentityParts): SessionMode {
+  return {
+    dataInSeal: parts.dataInSeal,
+    begin: () => new Identity(),
+    read(seal, given, now) {
+      const identity = given as Identity
+      if (seal.id === undefined) {
+        try {
+          identify(seal)
+        } catch (error) {
+          if (error instanceof Refused) return { refused: 'invalid', message: error.message }
+          throw error
+        }
+      }
+      const known = seal as Required<Pick<SealIdentity, 'id'>> & SealIdentity
+      const found = parts.read(known, now)
+      const accept = (found: PartsRead): ModeRead => {
+        if (found !== undefined && 'refused' in found) return found
+        identity.read(known.id, known.born ?? known.createdAt, found === undefined ? (known.user ?? undefined) : found.user)
+        if (found === undefined) return undefined
+        identity.state = found.state
+        return found
+      }
+      return found instanceof Promise ? found.then(accept) : accept(found)
+    },
+    async keep(given, commit): Promise<ModeKept> {
+      const identity = given as Identity
+      const user = parts.userOf(commit.data)
+      // A session whose user changes (a sign-in, a switch, a sign-out) starts anew, with a new id and creation time.
+      const created = identity.readId !== undefined && user !== identity.readUser ? commit.now : commit.created
+      const settled = settle(identity, user, commit.emptied, true, commit.held, commit.now)
+      const ttl = commit.ttlFor(created)
+      const saved = await parts.save({
+        id: settled.id as string,
+        readId: identity.readId,
+        ends: settled.ends,
+        readBorn: identity.readBorn,
+        readUser: identity.readUser,
+        user,
+        replaces: settled.replaces,
+        born: settled.born,
+        data: commit.data,
+        dataJson: commit.dataJson,
+        flash: commit.flash,
+        created,
+        now: commit.now,
+        ttl,
+        state: identity.state,
+      })
+      if ('refused' in saved) {
+        // The id read was revoked while this request ran: what it would have sealed is not issued.
+        identity.settled(undefined, undefined, undefined)
+        identity.state = undefined
+        return saved
+      }
+      identity.settled(settled.id, settled.born, user)
+      identity.state = saved.state
+      const fields: Record<string, unknown> = saved.userKey === undefined ? { id: settled.id, ra: settled.born } : { id: settled.id, ra: settled.born, u: saved.userKey }
+      return { created, ttl, fields, seal: { id: settled.id as string, born: settled.born, userKey: saved.userKey, stored: !parts.dataInSeal, user: user ?? null } }
+    },
+    async clear(given, held) {
+      const identity = given as Identity
+      const settled = settle(identity, undefined, true, false, held, Date.now())
+      await parts.end(identity.readId, settled.ends, identity.readUser, identity.state)
+      identity.settled(undefined, undefined, undefined)
+      identity.state = undefined
+    },
+    revoke: (id) => parts.revoke(id),
+    revokeAll: (user, options) => parts.revokeAll(user, options),
+    sessionsOf: (user) => parts.sessionsOf(user),
+  }
 }

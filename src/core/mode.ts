@@ -4,9 +4,10 @@
  * reads and commits every session the same way; at fixed points it tells the
  * mode what happened, and the mode answers:
  *
+ *   begin   a request's identity (session.id, destroy(), regenerateId() touch it)
  *   read    a seal opened and unexpired (cache hits too): accept it, refuse it, or give its data
- *   save    commit keeps the session under an id (identity.ts decides which, and which id ends)
- *   end     commit keeps nothing: the ids that end
+ *   keep    commit keeps the session: under which id, and which id ends (identity.ts decides)
+ *   clear   commit keeps nothing: the id read ends, when it held something
  *   revoke, revokeAll, sessionsOf   the Sessions methods
  *
  * A mode's code comes in with its plan only (`sessionStore(storage)` from
@@ -48,80 +49,69 @@ export interface StoredSessionInfo<Data = Record<string, unknown>> {
 }
 
 /**
- * What a mode is told of a seal: its identity. One object per seal, kept with it in the unseal
- * cache, so what a mode computes of it (`user`, `userKeys`) is computed once.
+ * What a mode is told of a seal. One object per seal, kept with it in the unseal cache, so what a mode
+ * computes of it (its identity, its user and user keys) is computed once.
  */
 export interface SealIdentity {
   seal: string
-  /** The seal's id (`__ifs.id`, or `rid` in seals of 0.1); for a seal that names none, one from its MAC (ids.ts). */
-  id: string
-  /** When that id was made (`__ifs.ra`); undefined for seals that do not say. */
-  born: number | undefined
   /** When the session was created. */
   createdAt: number
-  /** The seal names data kept by the mode and holds none itself (a store's seal). */
-  stored: boolean
-  /** The user's key sealed with the id (`__ifs.u`): an HMAC of the user id, for the user's not-before. */
-  userKey: string | undefined
-  /** The seal's own data (empty for a stored seal). */
+  /** The seal's own data (empty for a store's seal), and its `__ifs` bookkeeping as sealed. */
   data: Record<string, unknown>
-  /** For the mode: whose the seal's data is (null: no one's) and that user's keys, once computed. */
+  meta?: Record<string, unknown> | undefined
+  /** Set by the mode (identity.ts): the seal's id, when it was made, its user's key, whether it names stored data. */
+  id?: string
+  born?: number | undefined
+  userKey?: string | undefined
+  stored?: boolean
+  /** Whose the seal's data is (null: no one's), and that user's keys, once computed. */
   user?: string | null
   userKeys?: string[]
 }
 
-/** What a mode answers at read: undefined accepts the seal as it is; otherwise a refusal, or the session's data. */
-export type ModeRead = undefined | { refused: UnsealErrorReason; message: string } | ModeData
-
-export interface ModeData {
-  /** The session's data and flash; undefined keeps the seal's own. */
-  data: Record<string, unknown> | undefined
-  flash: Record<string, unknown> | undefined
-  /** Whose the session read is (the userId option); undefined: no one's. */
-  user: string | undefined
-  /** The mode's own state for this request, handed back at save and end. */
-  state?: unknown
-  /** The mode asks for a write at commit even when nothing changed (a seal to move in, a record to re-file). */
-  due?: boolean
+/** One request's identity, as the session's methods touch it (identity.ts). */
+export interface ModeIdentity {
+  /** session.id: the id commit will seal, made on first use. */
+  current(): string
+  destroy(): void
+  regenerate(deleteOld: boolean): void
 }
 
-/** What commit hands a mode to keep: identity.ts has decided the id, the id that ends, and the user. */
-export interface ModeWrite {
-  /** The id sealed: the one read, or a new one. */
-  id: string
-  /** The id the client held, and whether it ends now. */
-  readId: string | undefined
-  ends: boolean
-  readBorn: number | undefined
-  readUser: string | undefined
-  user: string | undefined
-  /** The id read is replaced by a new one without ending: the mode checks it is still live first. */
-  replaces: boolean
-  born: number
+/** What a mode answers at read: undefined accepts the seal as it is; otherwise a refusal, or the session's data. */
+export type ModeRead = undefined | { refused: UnsealErrorReason; message: string } | { data: Record<string, unknown> | undefined; flash: Record<string, unknown> | undefined; due?: boolean }
+
+/** What commit tells a mode when it keeps a session. */
+export interface ModeCommit {
   data: Record<string, unknown>
   dataJson: string
   flash: Record<string, unknown> | undefined
+  /** The session read held data; the data committed is empty (a flash is kept). */
+  held: boolean
+  emptied: boolean
+  /** The creation time commit would seal; the mode may start it anew. */
   created: number
   now: number
-  /** The seal's ttl in seconds; 0 for none. */
-  ttl: number
-  state: unknown
+  /** The seal's ttl for a creation time. */
+  ttlFor(created: number): number
 }
 
-/** What a mode answers at save: the user key to seal beside the id, or why the session was refused instead. */
-export type ModeSaved = { userKey: string | undefined; state?: unknown } | { refused: UnsealErrorReason; message: string }
+/** What a mode answers: the creation time and ttl to seal, the fields it adds to `__ifs`, what the cache keeps of the seal; or a refusal. */
+export type ModeKept =
+  | { created: number; ttl: number; fields: Record<string, unknown>; seal: Pick<SealIdentity, 'id' | 'born' | 'userKey' | 'stored' | 'user'> }
+  | { refused: UnsealErrorReason; message: string }
 
 /** A server-side mode, bound: what read, commit and the Sessions methods call. */
 export interface SessionMode {
   /** The seal carries the data (revocations), or only names it (a store). */
   readonly dataInSeal: boolean
-  /** Whose data this is, from the userId option; undefined without it or for no one. */
-  userOf(data: Record<string, unknown>): string | undefined
+  /** A request's identity, made with its session. */
+  begin(): ModeIdentity
   /** At read, for each seal that opened and has not expired. Synchronous where it can be: a cache hit then takes no extra trip through the microtask queue. */
-  read(seal: SealIdentity, now: number): ModeRead | Promise<ModeRead>
-  save(write: ModeWrite): Promise<ModeSaved>
-  /** Nothing is kept: what the mode holds for the id read goes, and the id itself ends when `ends` (identity.ts). */
-  end(id: string | undefined, ends: boolean, user: string | undefined, state: unknown): Promise<void>
+  read(seal: SealIdentity, identity: ModeIdentity, now: number): ModeRead | Promise<ModeRead>
+  /** At commit, before any header: keep the session (a store writes the record; revocations end what ends). */
+  keep(identity: ModeIdentity, commit: ModeCommit): Promise<ModeKept>
+  /** At commit, nothing is kept: the id read ends, when it held something. */
+  clear(identity: ModeIdentity, held: boolean): Promise<void>
   revoke(id: string): Promise<boolean>
   revokeAll(user: string | number, options?: { except?: string | undefined }): Promise<string[]>
   sessionsOf(user: string | number): Promise<StoredSessionInfo[]>

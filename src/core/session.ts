@@ -18,9 +18,7 @@ import { readSealCookies } from './cookies.ts'
 import { cloneJson, type JsonTape } from './json.ts'
 import type { Config, StandardSchemaV1, UnsealErrorReason } from './options.ts'
 import { SKEW_SECONDS, unseal, UnsealError } from './seal.ts'
-import { idFromSeal, isSessionId, USER_KEY } from './ids.ts'
-import { SessionStoreError, type SealIdentity } from './mode.ts'
-import { currentId, destroyIdentity, newIdentity, readIdentity, regenerateIdentity, type Identity } from './identity.ts'
+import { SessionStoreError, type ModeIdentity, type SealIdentity } from './mode.ts'
 import { isToken, RESERVED_KEY } from './tokens.ts'
 import { insecureHost } from './dev-warnings.ts'
 
@@ -89,10 +87,8 @@ export interface ReadState {
   insecureHost?: string | undefined
   /** regenerateId() was called: commit writes a new seal (with a mode, under a new id). */
   regenerate: boolean
-  /** With a server-side mode: which id was read and which one commit seals (identity.ts). */
-  identity: Identity | undefined
-  /** The mode's own state for this request (mode.ts). */
-  mode: unknown
+  /** With a server-side mode: which id was read and which one commit seals (identity.ts, through mode.ts). */
+  identity: ModeIdentity | undefined
   /** The mode asked for a write even when nothing changed. */
   due: boolean
 }
@@ -112,13 +108,12 @@ export interface CacheEntry {
   sealedAt: number
   passwordId: string
   expiresAt: number | undefined
-  /** With a server-side mode, the seal's identity (mode.ts SealIdentity): its id, when the id was made, its user's key. */
+  /** With a server-side mode: the seal's `__ifs`, and what the mode makes of it (mode.ts SealIdentity). */
+  meta?: Record<string, unknown> | undefined
   id?: string
   born?: number | undefined
   userKey?: string | undefined
-  /** The seal names data kept by a store and holds none itself. */
   stored?: boolean
-  /** For the mode: whose the data is, and that user's keys, once computed. */
   user?: string | null
   userKeys?: string[]
 }
@@ -189,9 +184,8 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
     const mode = config.mode
     if (mode) {
       // Synchronous from a fresh lagged view: a cache hit then takes no extra trip through the microtask queue.
-      let found = mode.read(entry as SealIdentity, now)
+      let found = mode.read(entry as SealIdentity, state.identity as ModeIdentity, now)
       if (found instanceof Promise) found = await found
-      let user = entry.user ?? undefined
       if (found !== undefined) {
         if ('refused' in found) throw new RefusedError(found.refused, found.message)
         if (found.data !== undefined) {
@@ -199,11 +193,8 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
           state.base = config.schema ? (JSON.parse(JSON.stringify(await validate(config.schema, found.data, 'read'))) as Record<string, unknown>) : found.data
           state.flashIn = found.flash ?? {}
         }
-        state.mode = found.state
         state.due = found.due === true
-        user = found.user
       }
-      readIdentity(state.identity as Identity, entry.id as string, entry.born ?? entry.createdAt, user)
     }
     return createSession(state, entry.expiresAt)
   } catch (error) {
@@ -279,35 +270,29 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
   const pristine = config.schema ? (JSON.parse(JSON.stringify(await validate(config.schema, payload, 'read'))) as Record<string, unknown>) : payload
   const entry: CacheEntry = { seal, data: pristine, flashJson: flash && JSON.stringify(flash), createdAt, sealedAt, passwordId, expiresAt }
   if (config.mode) {
-    // A seal from before the mode (or iron-session's) has no id: one from its MAC, the same on every replay.
-    // Seals of 0.1 with revocations named theirs `rid`.
-    const id = meta?.id ?? meta?.rid
-    entry.id = id ?? idFromSeal(seal)
-    entry.born = id === undefined ? undefined : meta?.ra
-    entry.userKey = meta?.u
+    // The mode reads its identity from it (identity.ts).
+    entry.meta = meta as Record<string, unknown> | undefined
     entry.stored = stored
   }
   return entry
 }
 
 interface Bookkeeping {
-  created: number | undefined
-  sealed: number | undefined
-  flash: Record<string, unknown> | undefined
-  /** With a store: the session id. */
-  id: string | undefined
-  /** With revocations: the seal's id, and when that id was made. */
-  rid: string | undefined
-  ra: number | undefined
-  /** With a store: the user's key (an HMAC of the user id), for the user's not-before time. */
-  u: string | undefined
+  created?: number
+  sealed?: number
+  flash?: Record<string, unknown>
+  /** With a server-side mode: the session's identity, read by the mode (identity.ts). */
+  id?: unknown
 }
 
-/** The payload's `__ifs`, checked: times are finite and not in the future (past the clock skew), flash is an object. */
+/**
+ * The payload's `__ifs`, checked: times are finite and not in the future (past the clock skew), flash is an
+ * object. The identity fields are the mode's to check (identity.ts).
+ */
 function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
   if (meta === undefined) return undefined
   if (meta === null || typeof meta !== 'object') throw new RefusedError('invalid', `the seal's ${RESERVED_KEY} is not an object`)
-  const { created, sealed, flash, id, rid, ra, u } = meta as { created?: unknown; sealed?: unknown; flash?: unknown; id?: unknown; rid?: unknown; ra?: unknown; u?: unknown }
+  const { created, sealed, flash, ra } = meta as { created?: unknown; sealed?: unknown; flash?: unknown; ra?: unknown }
   const latest = now + SKEW_SECONDS * 1000
   for (const time of [created, sealed, ra]) {
     if (time !== undefined && (typeof time !== 'number' || !Number.isFinite(time) || time > latest)) {
@@ -317,11 +302,7 @@ function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
   if (flash !== undefined && (flash === null || typeof flash !== 'object' || Array.isArray(flash))) {
     throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.flash is not an object`)
   }
-  if (id !== undefined && !isSessionId(id)) throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.id is not a session id`)
-  if (rid !== undefined && !isSessionId(rid)) throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.rid is not a session id`)
-  if (u !== undefined && (typeof u !== 'string' || !USER_KEY.test(u))) throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.u is not a user key`)
-  // One shape, field by field: objects spread together take many shapes, and every read of them is slow.
-  return { created: created as number | undefined, sealed: sealed as number | undefined, flash: flash as Record<string, unknown> | undefined, id: id as string | undefined, rid: rid as string | undefined, ra: ra as number | undefined, u: u as string | undefined }
+  return meta as Bookkeeping
 }
 
 /** Expiry is checked on every read, cache hits included: the seal's own, then maxLifetime's. */
@@ -375,8 +356,7 @@ function newState(config: Config, now: number, transport: ReadState['transport']
     destroyed: false,
     settled: false,
     regenerate: false,
-    identity: config.mode && newIdentity(),
-    mode: undefined,
+    identity: config.mode?.begin(),
     due: false,
   }
 }
@@ -447,18 +427,17 @@ class RequestSession implements Session {
     for (const key of Object.keys(this.data)) delete this.data[key]
     state.flashIn = {}
     // The id read is ended at commit; a flash kept after destroy() gets a new one.
-    if (state.identity) destroyIdentity(state.identity)
+    state.identity?.destroy()
   }
 
   get id(): string | undefined {
-    const identity = this[STATE].identity
-    return identity && currentId(identity)
+    return this[STATE].identity?.current()
   }
 
   regenerateId(deleteOld = false): void {
     const state = this[STATE]
     state.regenerate = true
     // With deleteOld, the id the client holds ends, even when an earlier regenerateId() of this request already replaced it.
-    if (state.identity) regenerateIdentity(state.identity, deleteOld)
+    state.identity?.regenerate(deleteOld)
   }
 }

@@ -27,7 +27,8 @@
 import type { Passwords } from '../core/passwords.ts'
 import { SKEW_SECONDS } from '../core/seal.ts'
 import { isSessionId, shortId } from '../core/ids.ts'
-import { needsMode, PLAN, type ModeOptions, type ModeRead, type ModeSaved, type ModeWrite, type Plan, type SealIdentity, type SessionMode, type StoredSessionInfo } from '../core/mode.ts'
+import { needsMode, PLAN, type ModeOptions, type Plan, type SealIdentity, type StoredSessionInfo } from '../core/mode.ts'
+import { withIdentity, type IdentityParts, type ModeSaved, type ModeWrite, type PartsRead } from '../core/identity.ts'
 import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, RECORD_PREFIX, revokedTtl, ttlOption, userOf, type SessionStore, type StoreConfig } from '../store/store.ts'
 import { checkKeys } from '../core/strict.ts'
 import { USER_KEY, userKeys } from '../store/user-key.ts'
@@ -70,7 +71,7 @@ export const revocationKeys = {
 const bucketOf = (time: number) => Math.floor(time / BUCKET_MS)
 
 /** What a revocation check knows of a seal: its id, when the id was made (older seals: createdAt stands in), whose it is. */
-export type RevocableSeal = Pick<SealIdentity, 'id' | 'born' | 'createdAt' | 'userKey' | 'user' | 'userKeys'>
+export type RevocableSeal = Pick<SealIdentity, 'born' | 'createdAt' | 'userKey' | 'user' | 'userKeys'> & { id: string }
 
 /** A user's not-before, as listed: kept until no seal it could end is still readable. */
 interface ListedNotBefore extends NotBefore {
@@ -120,7 +121,7 @@ export class RevocationView {
   }
 }
 
-export class Revocations implements SessionMode {
+export class Revocations implements IdentityParts {
   readonly dataInSeal = true
   readonly #store: Pick<StoreConfig, 'store' | 'timeout' | 'userId'>
   readonly #passwords: Passwords
@@ -151,7 +152,8 @@ export class Revocations implements SessionMode {
   }
 
   /** At read (mode.ts): refuses a revoked seal; undefined accepts it as sealed. */
-  read(seal: SealIdentity, now: number): ModeRead | Promise<ModeRead> {
+  read(seal: RevocableSeal & SealIdentity, now: number): PartsRead | Promise<PartsRead> {
+    if (seal.stored) return { refused: 'invalid', message: 'the seal names a stored session, and no store is configured' }
     // Computed once per seal (the unseal cache keeps the object): who the data's user is.
     if (seal.user === undefined) seal.user = this.userOf(seal.data) ?? null
     const why = this.verdict(seal, now)
@@ -351,7 +353,7 @@ function revokedBy(notBefore: NotBefore, seal: RevocableSeal): boolean {
   return endedBy(notBefore, seal.born ?? seal.createdAt, seal.id)
 }
 
-const refusal = (why: string | undefined): ModeRead => (why === undefined ? undefined : { refused: 'revoked', message: why })
+const refusal = (why: string | undefined): PartsRead => (why === undefined ? undefined : { refused: 'revoked', message: why })
 
 /** Buckets from one time to another, both included. */
 function bucketRange(from: number, to: number): number[] {
@@ -384,7 +386,7 @@ export function revocable(options: RevocationsOptions): Plan {
   if (onOutage !== 'closed' && onOutage !== 'open') throw new TypeError(`iron-fetch-session: revocations.onOutage must be 'closed' (default: a failing store answers 503) or 'open'; got ${String(onOutage)}.`)
   if (onRefreshError !== undefined && typeof onRefreshError !== 'function') throw new TypeError('iron-fetch-session: revocations.onRefreshError must be a function (error) => void.')
   const checked = { store, lag, onOutage, onRefreshError }
-  return { [PLAN]: (config: ModeOptions) => bind(checked, config), option: 'revocations' }
+  return { [PLAN]: (config: ModeOptions) => withIdentity(bind(checked, config)), option: 'revocations' }
 }
 
 /** An unstorage Storage with its Redis driver in cluster mode on any mount: that driver's getKeys SCANs one node of the cluster. */

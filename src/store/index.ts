@@ -9,6 +9,7 @@
  * A server-side mode (src/core/mode.ts): the core calls it at read and commit.
  */
 import { PLAN, type ModeOptions, type Plan, type SessionMode } from '../core/mode.ts'
+import { withIdentity } from '../core/identity.ts'
 import { checkStoreShape, storeConfig, userOf, type Lifetime, type SessionStore } from './store.ts'
 import { endStored, readStored, revoke, saveStored } from './stored-session.ts'
 import { revokeAll, sessionsOf } from './user-sessions.ts'
@@ -26,7 +27,7 @@ export function sessionStore(storage: SessionStore): Plan {
 function bind(storage: SessionStore, options: ModeOptions): SessionMode {
   const store = storeConfig(storage, options, options.passwords)
   const lifetime: Lifetime = { ttl: options.ttl, maxLifetime: options.maxLifetime }
-  return {
+  return withIdentity({
     dataInSeal: false,
     userOf: (data) => userOf(store, data),
     read: (seal, now) => readStored(store, lifetime, seal, now),
@@ -35,7 +36,7 @@ function bind(storage: SessionStore, options: ModeOptions): SessionMode {
     revoke: (id) => revoke(store, lifetime, id),
     sessionsOf: (user) => sessionsOf(store, lifetime, user),
     revokeAll: (user, options) => revokeAll(store, lifetime, user, options),
-  }
+  })
 }
 
 /** Made by `sessionStore(storage)`; pass it as the `store` option. */

@@ -10,7 +10,8 @@
  */
 import { SKEW_SECONDS } from '../core/seal.ts'
 import { SessionTooLargeError } from '../core/cookies.ts'
-import type { ModeData, ModeRead, ModeSaved, ModeWrite, SealIdentity } from '../core/mode.ts'
+import type { SealIdentity } from '../core/mode.ts'
+import type { ModeSaved, ModeWrite, PartsRead } from '../core/identity.ts'
 import { call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, isSessionId, keys, loadRecord, shortId, storeTtl, ttlOption, userHash, userOf, type Lifetime, type StoreConfig, type StoredRecord } from './store.ts'
 import { endedBy, indexSession, parseNotBefore } from './user-index.ts'
 import { userKeys } from './user-key.ts'
@@ -29,7 +30,7 @@ export interface StoredState {
  * What read() needs from a seal: the record's data and flash, or why the session is refused. Throws SessionStoreError.
  * A seal that holds its own data (cookie-only, iron-session's, revocations') is moved in under its id.
  */
-export async function readStored(store: StoreConfig, lifetime: Lifetime, seal: SealIdentity, now: number): Promise<ModeRead> {
+export async function readStored(store: StoreConfig, lifetime: Lifetime, seal: SealIdentity & { id: string }, now: number): Promise<PartsRead> {
   const id = seal.id
   if (!seal.stored) {
     if (store.legacySeals === 'refuse') return { refused: 'invalid', message: "a cookie-only seal, and this store no longer accepts them (legacySeals: 'refuse')" }
@@ -46,7 +47,7 @@ export async function readStored(store: StoreConfig, lifetime: Lifetime, seal: S
 }
 
 /** A record read: its data and flash, or why it is refused. */
-async function fromRecord(store: StoreConfig, lifetime: Lifetime, id: string, value: unknown, now: number, userKey: string | undefined, notBeforeValue: unknown): Promise<ModeData | { refused: 'invalid' | 'expired' | 'revoked'; message: string }> {
+async function fromRecord(store: StoreConfig, lifetime: Lifetime, id: string, value: unknown, now: number, userKey: string | undefined, notBeforeValue: unknown): Promise<PartsRead> {
   // Not even parsed when over the limit: a 20 MB record would cost every request that reads it.
   if (typeof value === 'string' && value.length > store.maxBytes) {
     return { refused: 'invalid', message: `session ${shortId(id)} is over maxStoredBytes (${store.maxBytes}) in the store, and was not read` }

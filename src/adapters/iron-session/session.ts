@@ -86,7 +86,7 @@ export async function createSession<T extends object>(jar: CookieJar, options: S
         const sealing = revocations()
         let payload: Record<string, unknown> = session
         if (sealing) {
-          const next = await revocablePayload(sealing, revocable, session)
+          const next = await revocablePayload(sealing, revocable, session, current.ttl)
           revocable = next.read
           if (!next.payload) {
             // Revoked while this request ran: the cookie is cleared, as destroy() would.
