@@ -246,6 +246,16 @@ function sizeSection(size) {
     '',
     table(['bundle', 'minified KB', 'gzipped KB', 'development, gzipped KB', '× our Hono mount'], [...size.ours.map(row), ...size.peers.map(row)]),
     '',
+    ...(size.parts
+      ? [
+          'What each optional part adds to the cookie-only Hono mount of an app that uses it (gzipped bytes, production bundle). The store and revocations ' +
+            'come with their own imports, and the core knows them only through its seam (src/core/mode.ts); the header transport and schema are options of the ' +
+            "core, so every app carries their code: the last column says how much (measured once, 2026-12-07, by cutting that code out of a copy of dist/).",
+          '',
+          table(['part', 'how an app uses it', 'adds, gzipped bytes', 'carried by every app, gzipped bytes'], size.parts.map((p) => [p.part, p.import, fmt(p.adds), p.inCore === undefined ? '0' : `about ${fmt(p.inCore)}`])),
+          '',
+        ]
+      : []),
     ...(size.cookieOnlyModules
       ? [
           'Where the cookie-only Hono mount\'s minified bytes come from (production bundle; esbuild\'s metafile, before gzip): the store and revocations are absent, ' +
@@ -262,6 +272,13 @@ function sizeSection(size) {
             'the double-mount check, the plain-http warning): 11,478 (−2,189). Both together: **8,656**, still over 8,192, with nothing left but a rolling, ' +
             'rotating cookie session whose setup is checked. So the target cannot be met by moving optional parts out alone, as the store and revocations were: ' +
             'it also asks to give up the `cookie` dependency and the speed the guide promises (the codec, node:crypto), which is for the planners to decide.',
+          '',
+          'The 12 KB target of the seam issue (measured 2026-12-07, same method, from dist/ after the seam): as shipped 13,131, with no line of the store or ' +
+            'revocations in it (before the seam: 13,681). What is still there for the modes is the seam\'s setup check of the store and revocations options ' +
+            '(bindMode: 266; it makes `maxStoredBytes` without a store, or a bare storage as `store`, fail at setup with the fix) and one call each in read and ' +
+            'commit. Cutting the header transport\'s parsing as well (an option of the core, which a plan like sessionStore() could carry): 12,534 with bindMode ' +
+            'cut too, still over 12,288. Reaching 12 KB takes an API change (the header transport, schema or the store options moved behind imports) or ' +
+            'golfing the production messages; both are for the planners.',
           '',
         ]
       : []),

@@ -14,11 +14,12 @@ const EXTERNAL = ['hono', 'hono/*', '@remix-run/*']
  * Gzipped bytes the cookie-only Hono mount (`ironSession` from `iron-fetch-session/hono`) may weigh.
  * 17,000 → 18,000 with the store hardening of round three, → 19,500 with the user index; then → 15,500 once the
  * store moved out of the core to its own entry point (`sessionStore` from 'iron-fetch-session/store'), as
- * revocations had: a cookie-only app bundles none of it; → 14,000 with the production bundle's short messages.
+ * revocations had: a cookie-only app bundles none of it; → 14,000 with the production bundle's short messages; → 13,400
+ * once the seam (src/core/mode.ts) left every line of the server-side modes out of it (13,131 measured, 2026-12-07).
  */
-export const COOKIE_ONLY_BUDGET = 14_000
-/** Where the issue wants it: at most 8 KB gzipped. Reported beside the budget, not yet met. */
-export const COOKIE_ONLY_TARGET = 8 * 1024
+export const COOKIE_ONLY_BUDGET = 13_400
+/** Where the seam issue wants it: at most 12 KB gzipped (8 KB before). Reported beside the budget, not yet met. */
+export const COOKIE_ONLY_TARGET = 12 * 1024
 
 export const ENTRIES = [
   { key: 'hono', name: "ironSession from 'iron-fetch-session/hono' (the cookie-only mount)", code: "export { ironSession } from './dist/adapters/hono.js'" },
@@ -78,9 +79,24 @@ export async function breakdown(entry) {
     .sort((a, b) => b.minified - a.minified)
 }
 
+/**
+ * The optional parts, and what each adds to the cookie-only Hono mount of an app that uses it (gzipped bytes).
+ * The store and revocations come with their own imports; the header transport and schema are options of the core,
+ * so the cookie-only mount already carries their code (measured once by cutting it out of a copy: see report.js).
+ */
+export const PARTS = [
+  { part: 'store', import: "sessionStore from 'iron-fetch-session/store'", entry: 'honoStore' },
+  { part: 'revocations', import: "revocable from 'iron-fetch-session/revocations'", entry: 'honoRevocations' },
+  { part: 'header transport', import: "the header option (in the core)", entry: undefined, inCore: 331 },
+  { part: 'schema', import: "the schema option (in the core; the schema library is the app's)", entry: undefined, inCore: 200 },
+]
+
 export async function runSize() {
   const measure = async (list) =>
     Promise.all(list.map(async (e) => ({ key: e.key, name: e.name, ...(await bundleSize(e)), development: (await bundleSize(e, { development: true })).gzipped })))
   const hono = ENTRIES.find((e) => e.key === 'hono')
-  return { budget: COOKIE_ONLY_BUDGET, target: COOKIE_ONLY_TARGET, ours: await measure(ENTRIES), peers: await measure(PEERS), cookieOnlyModules: await breakdown(hono) }
+  const ours = await measure(ENTRIES)
+  const base = ours.find((e) => e.key === 'hono').gzipped
+  const parts = PARTS.map((p) => ({ part: p.part, import: p.import, adds: p.entry === undefined ? 0 : ours.find((e) => e.key === p.entry).gzipped - base, inCore: p.inCore }))
+  return { budget: COOKIE_ONLY_BUDGET, target: COOKIE_ONLY_TARGET, ours, peers: await measure(PEERS), parts, cookieOnlyModules: await breakdown(hono) }
 }

@@ -39,6 +39,13 @@ describe('bundle size', () => {
     expect(withStore.bytes.length - cookieOnly.bytes.length).toBeGreaterThan(8000)
   })
 
+  it('the seam: the identity rule and the modes come only with sessionStore() or revocable(); the cookie-only mount holds none of it', async () => {
+    const [cookieOnly, withStore, withRevocations] = await Promise.all([bundle(entry('hono')), bundle(entry('honoStore')), bundle(entry('honoRevocations'))])
+    // identity.ts's refusal of a malformed identity: only with a mode.
+    for (const withMode of [withStore, withRevocations]) expect(withMode.text).toContain('is not a user key')
+    expect(cookieOnly.text).not.toContain('is not a user key')
+  })
+
   it('a production bundle for the edge keeps only the brief messages; a development bundle keeps them whole', async () => {
     const [production, development] = await Promise.all([bundle(entry('hono')), bundle(entry('hono'), { development: true })])
     const whole = 'openssl rand -base64 32'
