@@ -12,6 +12,7 @@ export default defineConfig({
     alias: [
       { find: /^fast-check$/, replacement: fileURLToPath(new URL('./test/mutation/fast-check-capped.ts', import.meta.url)) },
       { find: /^#dev$/, replacement: fileURLToPath(new URL('./src/core/dev.ts', import.meta.url)) },
+      { find: /^#dev-tools$/, replacement: fileURLToPath(new URL('./src/core/dev-tools-node.ts', import.meta.url)) },
     ],
   },
   test: {

@@ -273,12 +273,12 @@ function sizeSection(size) {
             'rotating cookie session whose setup is checked. So the target cannot be met by moving optional parts out alone, as the store and revocations were: ' +
             'it also asks to give up the `cookie` dependency and the speed the guide promises (the codec, node:crypto), which is for the planners to decide.',
           '',
-          'The 12 KB target of the seam issue (measured 2026-12-07, same method, from dist/ after the seam): as shipped 13,131, with no line of the store or ' +
-            'revocations in it (before the seam: 13,681). What is still there for the modes is the seam\'s setup check of the store and revocations options ' +
-            '(bindMode: 266; it makes `maxStoredBytes` without a store, or a bare storage as `store`, fail at setup with the fix) and one call each in read and ' +
-            'commit. Cutting the header transport\'s parsing as well (an option of the core, which a plan like sessionStore() could carry): 12,534 with bindMode ' +
-            'cut too, still over 12,288. Reaching 12 KB takes an API change (the header transport, schema or the store options moved behind imports) or ' +
-            'golfing the production messages; both are for the planners.',
+          'The 12 KB target of the seam issue (met, 2026-12-07): before the seam, 13,681. Moving the modes behind the seam (src/core/mode.ts; no line ' +
+            'of the store or revocations left in the cookie-only mount): 13,131. Development-only code (the plain-http warning, the did-you-mean of an ' +
+            "unknown option) behind #dev-tools, which a production bundle resolves to nothing: 12,767. The header transport to its own entry point " +
+            "('iron-fetch-session/header'): 12,528. Refusal reasons given to onUnsealError with short messages in production bundles, as errors already " +
+            'had (the reason codes are the same): 12,289. The setup checks of the store options as one table: 12,270. SessionStoreError defined by the ' +
+            'store (the core rethrows whatever a mode throws): 12,242.',
           '',
         ]
       : []),

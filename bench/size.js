@@ -14,17 +14,20 @@ const EXTERNAL = ['hono', 'hono/*', '@remix-run/*']
  * Gzipped bytes the cookie-only Hono mount (`ironSession` from `iron-fetch-session/hono`) may weigh.
  * 17,000 → 18,000 with the store hardening of round three, → 19,500 with the user index; then → 15,500 once the
  * store moved out of the core to its own entry point (`sessionStore` from 'iron-fetch-session/store'), as
- * revocations had: a cookie-only app bundles none of it; → 14,000 with the production bundle's short messages; → 13,400
- * once the seam (src/core/mode.ts) left every line of the server-side modes out of it (13,131 measured, 2026-12-07).
+ * revocations had: a cookie-only app bundles none of it; → 14,000 with the production bundle's short messages; → 12,288
+ * (12 KB, the seam issue's target) once the seam (src/core/mode.ts) left every line of the server-side modes out of it,
+ * the header transport moved to its own entry point ('iron-fetch-session/header'), development-only code to #dev-tools,
+ * and refusal reasons took short messages in production bundles, as errors had (12,242 measured, 2026-12-07).
  */
-export const COOKIE_ONLY_BUDGET = 13_400
-/** Where the seam issue wants it: at most 12 KB gzipped (8 KB before). Reported beside the budget, not yet met. */
+export const COOKIE_ONLY_BUDGET = 12 * 1024
+/** Where the seam issue wants it: at most 12 KB gzipped (8 KB before). */
 export const COOKIE_ONLY_TARGET = 12 * 1024
 
 export const ENTRIES = [
   { key: 'hono', name: "ironSession from 'iron-fetch-session/hono' (the cookie-only mount)", code: "export { ironSession } from './dist/adapters/hono.js'" },
   { key: 'honoRevocations', name: "the Hono mount with revocable from 'iron-fetch-session/revocations'", code: "export { ironSession } from './dist/adapters/hono.js'; export { revocable } from './dist/revocations.js'" },
   { key: 'honoStore', name: "the Hono mount with sessionStore from 'iron-fetch-session/store'", code: "export { ironSession } from './dist/adapters/hono.js'; export { sessionStore } from './dist/store/index.js'" },
+  { key: 'honoHeader', name: "the Hono mount with headerTransport from 'iron-fetch-session/header'", code: "export { ironSession } from './dist/adapters/hono.js'; export { headerTransport } from './dist/header.js'" },
   { key: 'fetch', name: "withSession from 'iron-fetch-session/fetch'", code: "export { withSession } from './dist/adapters/fetch.js'" },
   { key: 'fetchRouter', name: "ironSession from 'iron-fetch-session/fetch-router'", code: "export { ironSession } from './dist/adapters/fetch-router.js'" },
   { key: 'core', name: "createSessions from 'iron-fetch-session'", code: "export { createSessions } from './dist/index.js'" },
@@ -81,13 +84,14 @@ export async function breakdown(entry) {
 
 /**
  * The optional parts, and what each adds to the cookie-only Hono mount of an app that uses it (gzipped bytes).
- * The store and revocations come with their own imports; the header transport and schema are options of the core,
- * so the cookie-only mount already carries their code (measured once by cutting it out of a copy: see report.js).
+ * The store, revocations and the header transport come with their own imports; schema is an option of the core
+ * (the schema library is the app's), so the cookie-only mount already carries its few lines (measured once by
+ * cutting them out of a copy: see report.js).
  */
 export const PARTS = [
   { part: 'store', import: "sessionStore from 'iron-fetch-session/store'", entry: 'honoStore' },
   { part: 'revocations', import: "revocable from 'iron-fetch-session/revocations'", entry: 'honoRevocations' },
-  { part: 'header transport', import: "the header option (in the core)", entry: undefined, inCore: 331 },
+  { part: 'header transport', import: "headerTransport from 'iron-fetch-session/header'", entry: 'honoHeader' },
   { part: 'schema', import: "the schema option (in the core; the schema library is the app's)", entry: undefined, inCore: 200 },
 ]
 

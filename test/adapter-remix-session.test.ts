@@ -111,7 +111,7 @@ describe('cookie-only', () => {
   })
 
   it('refuses the options of its own cookie: Remix’s cookie carries the seal', () => {
-    expect(() => createIronSessionStorage({ password, header: 'authorization' })).toThrow('takes no header option')
+    expect(() => createIronSessionStorage({ password, header: 'authorization' as never })).toThrow('takes no header option')
     expect(() => createIronSessionStorage({ password, cookieName: 'sid' })).toThrow('takes no cookieName option')
     expect(() => createIronSessionStorage({ password, cookieOptions: { path: '/app' } })).toThrow('takes no cookieOptions option')
     expect(() => createIronSessionStorage({ password, chunk: true })).toThrow('takes no chunk option')

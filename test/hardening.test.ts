@@ -9,6 +9,7 @@ import { getIronSession } from '../src/adapters/iron-session.js'
 import { createSessions, sealData, SessionTooLargeError, type Session, type SessionOptions, type Sessions } from '../src/index.js'
 import { sessionStore } from '../src/store/index.js'
 import { Jar, password, visit } from './helpers.js'
+import { headerTransport } from '../src/header.js'
 
 type Data = { user?: string; count?: number; notes?: string }
 const ok = () => new Response('ok')
@@ -112,7 +113,7 @@ describe('the iron-session drop-in and sealData tokens', () => {
 
 describe('header firstContact and browsers', () => {
   it('a request carrying any cookie, even a refused or expired one, is a browser: its sign-in gets no seal in the header', async () => {
-    const sessions = createSessions<Data>({ password, header: { name: 'x-session', firstContact: true } })
+    const sessions = createSessions<Data>({ password, header: headerTransport({ name: 'x-session', firstContact: true }) })
     for (const cookie of ['session=garbage', 'session=' + (await ironSession9.sealData({ user: 'x' }, { password: 'another-password-of-at-least-32-chars!!' })), 'theme=dark']) {
       const { response } = await visit(sessions, new Jar(cookie), (s) => s.set('user', 'fay'))
       expect(response.headers.has('x-session')).toBe(false)

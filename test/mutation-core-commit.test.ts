@@ -7,6 +7,7 @@ import { createSessions, type SessionOptions } from '../src/index.js'
 import { sessionStore } from '../src/store/index.js'
 import { revocable } from '../src/revocations.js'
 import { Jar, password } from './helpers.js'
+import { headerTransport } from '../src/header.js'
 
 type Data = { user?: string; count?: number; v?: number }
 type Flash = { notice: string }
@@ -76,7 +77,7 @@ describe('what commit writes', () => {
   })
 
   it('with the header option on, a session read from a cookie is cleared in the cookie, not the header', async () => {
-    const options = { password, header: 'x-session' }
+    const options = { password, header: headerTransport('x-session') }
     const { jar } = await write(options, (s) => s.set('count', 1))
     const { response } = await write(options, (s) => s.destroy(), jar)
     expect(response.headers.getSetCookie()[0]).toMatch(/^session=; Max-Age=0/)

@@ -8,6 +8,7 @@ import { createSessions, type SessionOptions } from '../src/index.js'
 import { revocable } from '../src/revocations.js'
 import { sessionStore } from '../src/store/index.js'
 import { Jar, password } from './helpers.js'
+import { headerTransport } from '../src/header.js'
 
 describe('wrong options fail at setup, each with its own message', () => {
   it.each<[unknown, string]>([
@@ -23,15 +24,23 @@ describe('wrong options fail at setup, each with its own message', () => {
     [{ maxLifetime: -1 }, 'maxLifetime must be a whole number of seconds'],
     [{ ttl: 600, rolling: { touchAfter: 60 }, maxLifetime: 60 }, 'maxLifetime (60) must be more than rolling.touchAfter (60).'],
     [{ schema: null }, 'schema must be a Standard Schema'],
-    [{ header: null }, 'header null is not a usable header name'],
-    [{ header: 42 }, 'header 42 is not a usable header name'],
-    [{ header: { name: 42 } }, 'header 42 is not a usable header name'],
+    [{ header: null }, `header takes headerTransport("x-session") from 'iron-fetch-session/header'`],
+    [{ header: 'x-api' }, `header takes headerTransport("x-api") from 'iron-fetch-session/header' (its code loads only in apps that import it): header: headerTransport("x-api").`],
+    [{ header: { name: 'x-api' } }, `header takes headerTransport("x-api")`],
     [{ cache: 1.5 }, 'cache must be a number of entries (default 4096), or false to turn it off; got 1.5.'],
     [{ onUnsealError: 'log' }, 'onUnsealError must be a function (reason, error) => void.'],
     [{ revocations: null }, "revocations takes revocable({ store, lag? }) from 'iron-fetch-session/revocations'"],
     [{ revocations: 'redis' }, "revocations takes revocable({ store, lag? }) from 'iron-fetch-session/revocations'"],
   ])('%j', (options, message) => {
     expect(() => createSessions({ password, ...options } as SessionOptions)).toThrow(message)
+  })
+
+  it.each<[unknown, string]>([
+    [null, 'header null is not a usable header name'],
+    [42, 'header 42 is not a usable header name'],
+    [{ name: 42 }, 'header 42 is not a usable header name'],
+  ])('headerTransport(%j)', (given, message) => {
+    expect(() => headerTransport(given as never)).toThrow(message)
   })
 
   it('rolling with maxLifetime just above touchAfter is accepted', () => {

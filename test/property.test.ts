@@ -3,8 +3,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createSessions, sealData, unsealData } from '../src/index.js'
 import { MAX_COOKIE_HEADER } from '../src/core/cookies.js'
-import { bearerToken } from '../src/core/session.js'
+import { bearerToken } from '../src/core/header.js'
 import { password } from './helpers.js'
+import { headerTransport } from '../src/header.js'
 
 const RUNS = { seed: 20261123, numRuns: 10_000 }
 const TIMEOUT = 180_000
@@ -232,7 +233,7 @@ describe('Authorization: Bearer', () => {
   // read one after another on real requests, they now cost about what a short header does. The test
   // asserts what each reads as; the test timeout (30 s) is what a quadratic parser would run into.
   it('64 KB of spaces, tabs and mixed input read in one pass, as no session or as the token', async () => {
-    const sessions = createSessions<Data>({ password, header: 'authorization' })
+    const sessions = createSessions<Data>({ password, header: headerTransport('authorization') })
     const runs = 64 * 1024
     const notBearer = ['Bearer' + ' '.repeat(runs) + 'x y', 'Bearer' + ' \t'.repeat(runs / 2) + 'x', 'bearer ' + 'x'.repeat(runs) + ' y', 'Bearer' + ' '.repeat(runs) + '\u00a0x']
     for (let round = 0; round < 8; round++) {

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { createSessions, SessionTooLargeError, type SessionOptions, type Sessions } from '../src/index.js'
 import { cryptoBackend } from '../src/core/crypto/choice.js'
 import { Jar, newPassword, password, setCookieSummary, url } from './helpers.js'
+import { headerTransport } from '../src/header.js'
 
 type Data = { user?: { id: number; name: string; roles: string[] }; count?: number; cart?: string[]; notes?: string }
 
@@ -48,8 +49,7 @@ describe('1. options are checked once, at setup', () => {
     [{ password, maxLifetime: 0 }, 'maxLifetime must be more than 0'],
     [{ password, ttl: 600, rolling: { touchAfter: 60 }, maxLifetime: 30 }, 'must be more than rolling.touchAfter'],
     [{ password, schema: {} as never }, 'schema must be a Standard Schema'],
-    [{ password, header: 'bad header' }, 'not a usable header name'],
-    [{ password, header: 'cookie' }, 'not a usable header name'],
+    [{ password, header: 'authorization' as never }, `header takes headerTransport("authorization") from 'iron-fetch-session/header'`],
     [{ password, cache: -1 }, 'cache must be a number of entries'],
   ])('%o fails with a message naming the fix', (options, message) => {
     expect(() => createSessions(options as SessionOptions)).toThrow(message)
@@ -473,7 +473,7 @@ describe('9. header transport', () => {
   const withCount = (s: Awaited<ReturnType<Sessions<Data>['read']>>) => (s.set('count', 1), s)
 
   it('authorization: a client that sends Bearer (empty to start) is answered in Session-Token, never with a cookie', async () => {
-    const sessions = createSessions<Data>({ password, header: 'authorization' })
+    const sessions = createSessions<Data>({ password, header: headerTransport('authorization') })
     const first = await sessions.commit(withCount(await sessions.read(new Request(url, { headers: { authorization: '' } }))), ok())
     const token = first.headers.get('session-token') as string
     expect(token).toMatch(/^Fe26\.2\*/)
@@ -490,7 +490,7 @@ describe('9. header transport', () => {
   })
 
   it('a browser signing in without the header gets only the HttpOnly cookie: no seal in a header scripts can read', async () => {
-    const sessions = createSessions<Data>({ password, header: 'authorization' })
+    const sessions = createSessions<Data>({ password, header: headerTransport('authorization') })
     const signIn = await sessions.commit(withCount(await sessions.read(new Request(url))), ok())
     expect(signIn.headers.has('session-token')).toBe(false)
     expect(setCookieSummary(signIn)).toHaveLength(1)
@@ -504,15 +504,17 @@ describe('9. header transport', () => {
   })
 
   it('firstContact: true offers a new session both ways, by the app’s choice', async () => {
-    const sessions = createSessions<Data>({ password, header: { name: 'x-session', firstContact: true } })
+    const sessions = createSessions<Data>({ password, header: headerTransport({ name: 'x-session', firstContact: true }) })
     const first = await sessions.commit(withCount(await sessions.read(new Request(url))), ok())
     expect(first.headers.get('x-session')).toMatch(/^Fe26\.2\*/)
     expect(setCookieSummary(first)).toHaveLength(1)
-    expect(() => createSessions({ password, header: { name: 'x-session', firstContact: 'yes' as never } })).toThrow('header.firstContact must be true or false')
+    expect(() => headerTransport({ name: 'x-session', firstContact: 'yes' as never })).toThrow('header.firstContact must be true or false')
+    expect(() => headerTransport('bad header')).toThrow('not a usable header name')
+    expect(() => headerTransport('cookie')).toThrow('not a usable header name')
   })
 
   it('a custom header answers in the same header, and destroy or a refused seal answer with it empty', async () => {
-    const sessions = createSessions<Data>({ password, header: 'X-Session' })
+    const sessions = createSessions<Data>({ password, header: headerTransport('X-Session') })
     const created = await sessions.commit(withCount(await sessions.read(new Request(url, { headers: { 'x-session': '' } }))), ok())
     const token = created.headers.get('x-session') as string
     const session = await sessions.read(new Request(url, { headers: { 'x-session': token } }))

@@ -46,6 +46,15 @@ describe('bundle size', () => {
     expect(cookieOnly.text).not.toContain('is not a user key')
   })
 
+  it('the header transport comes only with headerTransport(), and development-only code only with a development bundle', async () => {
+    const [cookieOnly, withHeader, development] = await Promise.all([bundle(entry('hono')), bundle(entry('honoHeader')), bundle(entry('hono'), { development: true })])
+    // header.ts answers Authorization in Session-Token; dev-tools.ts reads X-Forwarded-Proto for the plain-http warning.
+    expect(withHeader.text).toContain('session-token')
+    expect(cookieOnly.text).not.toContain('session-token')
+    expect(development.text).toContain('x-forwarded-proto')
+    expect(cookieOnly.text).not.toContain('x-forwarded-proto')
+  })
+
   it('a production bundle for the edge keeps only the brief messages; a development bundle keeps them whole', async () => {
     const [production, development] = await Promise.all([bundle(entry('hono')), bundle(entry('hono'), { development: true })])
     const whole = 'openssl rand -base64 32'

@@ -10,6 +10,7 @@ import { createSessions, type Session, type SessionOptions, type Sessions } from
 import { sessionStore } from '../src/store/index.js'
 import { Jar, newPassword, password, setCookieSummary, url, visit } from './helpers.js'
 import { storeDrivers } from './store-drivers.js'
+import { headerTransport } from '../src/header.js'
 
 type Data = { user?: string; count?: number; notes?: string; device?: string }
 type S = Sessions<Data>
@@ -150,7 +151,7 @@ describe.each(drivers)('%s store', (name, make) => {
     })
 
     it('the header transport carries the same small seal', async () => {
-      const sessions = stored({ header: 'authorization' })
+      const sessions = stored({ header: headerTransport('authorization') })
       const first = await sessions.read(new Request(url, { headers: { authorization: 'Bearer' } }))
       first.set('notes', 'x'.repeat(10_000))
       const token = (await sessions.commit(first, ok())).headers.get('session-token')!

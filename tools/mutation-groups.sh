@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")/.."
 declare -A GROUPS_=(
-  [pure]='src/core/base64url.ts,src/core/lru.ts,src/core/ids.ts,src/core/tokens.ts,src/core/strict.ts,src/core/mounts.ts,src/core/dev-warnings.ts,src/core/plain-json.ts,src/core/json.ts'
+  [pure]='src/core/base64url.ts,src/core/lru.ts,src/core/ids.ts,src/core/tokens.ts,src/core/strict.ts,src/core/mounts.ts,src/core/dev-tools.ts,src/core/plain-json.ts,src/core/json.ts'
   [crypto]='src/core/cookies.ts,src/core/passwords.ts,src/core/keys.ts,src/core/seal.ts,src/core/crypto/*.ts'
   [options]='src/core/options.ts,src/core/mode.ts,src/core/identity.ts,src/core/messages.ts,src/core/dev.ts,src/core/index.ts'
   [session]='src/core/session.ts'

@@ -13,7 +13,7 @@
  * transport, here a private header between Remix's cookie and the core.
  */
 import { createSessionId, Session, type SessionStorage } from '@remix-run/session'
-import { createSessions, MAX_COOKIE_BYTES, SessionTooLargeError, STATE, type ReadState, type Session as CoreSession, type SessionOptions, type Sessions } from '../core/index.ts'
+import { createSessions, headerTransport, MAX_COOKIE_BYTES, SessionTooLargeError, STATE, type ReadState, type Session as CoreSession, type SessionOptions, type Sessions } from '../core/index.ts'
 
 export type { SessionOptions }
 
@@ -67,7 +67,7 @@ export function createIronSessionStorage<Data extends Values = Values>(options: 
     }
   }
   // Typed by Data for the app; inside, the data is whatever Remix's session holds.
-  const sessions = createSessions({ ...(options as unknown as SessionOptions), header: CARRIER })
+  const sessions = createSessions({ ...(options as unknown as SessionOptions), header: headerTransport(CARRIER) })
 
   const request = (seal: string | null) => {
     try {

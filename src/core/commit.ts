@@ -3,13 +3,12 @@
  * the result on the Response — appended, never clobbering the app's own
  * Set-Cookie headers, and on a copy when the Response's headers are immutable.
  */
-import { brief, DEV } from './messages.ts'
+import { brief, DEV, devTools } from './messages.ts'
 import { cookieMaxAge, expireCookies, liveCookieNames, writeSealCookies } from './cookies.ts'
 import type { Config } from './options.ts'
 import { stringifyJson } from './plain-json.ts'
 import { sealJson } from './seal.ts'
 import { sameJson, tapeOf, type JsonTape } from './json.ts'
-import { warnPlainHttp } from './dev-warnings.ts'
 import { cacheEntry, EMPTY, RESERVED_KEY, STATE, validate, type CacheEntry, type ReadState, type Session, type UnsealCache } from './session.ts'
 import type { ModeKept } from './mode.ts'
 
@@ -143,7 +142,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
     for (const line of lines) headers.push(['set-cookie', line])
     state.present = liveCookieNames(lines)
     if (DEV) {
-      if (state.insecureHost && config.plainHttp && !config.plainHttp.warned) warnPlainHttp(config.plainHttp, state.insecureHost, config.cookie.name)
+      if (state.insecureHost && config.plainHttp && !config.plainHttp.warned) devTools?.warnPlainHttp(config.plainHttp, state.insecureHost, config.cookie.name)
     }
   }
   // The seal goes in the header only to a client that sent the header: a browser's scripts could read it

@@ -21,7 +21,8 @@ export { FOURTEEN_DAYS, seal, unseal, UnsealError, type UnsealReason } from './s
 export { isToken, RESERVED_KEY, sealData, unsealData, type SealDataOptions, type UnsealDataOptions } from './tokens.ts'
 export { NotJsonError } from './plain-json.ts'
 export { idFromSeal, isSessionId, newSessionId, USER_KEY } from './ids.ts'
-export { bindMode, PLAN, SessionStoreError, type ModeIdentity, type ModeOptions, type Plan, type SealIdentity, type SessionMode, type StoredSessionInfo } from './mode.ts'
+export { headerTransport, type HeaderTransport } from './header.ts'
+export { bindMode, PLAN, type ModeIdentity, type ModeOptions, type Plan, type SealIdentity, type SessionMode, type StoredSessionInfo } from './mode.ts'
 
 type FlashValues = Record<string, unknown>
 

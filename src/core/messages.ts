@@ -5,6 +5,8 @@
  * and Bun always get the long one. The error's class, `reason` and other fields are the same in both.
  */
 export { DEV } from '#dev'
+/** Development-only code (dev-tools.ts): undefined in a production bundle, which leaves it out. */
+export { devTools } from '#dev-tools'
 
 /** The production message: what failed, and where to see why. */
 export function brief(subject: string): string {

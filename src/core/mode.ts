@@ -10,6 +10,9 @@
  *   clear   commit keeps nothing: the id read ends, when it held something
  *   revoke, revokeAll, sessionsOf   the Sessions methods
  *
+ * What a mode throws (a store that fails: SessionStoreError, src/store/store.ts) reaches the app as an error;
+ * what it refuses comes back as a value.
+ *
  * A mode's code comes in with its plan only (`sessionStore(storage)` from
  * 'iron-fetch-session/store', `revocable({...})` from 'iron-fetch-session/revocations'),
  * bound to the options at setup: the core imports neither, and a cookie-only app
@@ -23,19 +26,6 @@ export type UnsealErrorReason = 'invalid' | 'expired' | 'unknown-password' | 'in
 
 /** The brand of a plan: a mode's code, bound at setup. */
 export const PLAN = Symbol.for('iron-fetch-session.plan')
-
-/** A store that throws or does not answer: an error for the app to answer (503), never an empty session. */
-export class SessionStoreError extends Error {
-  override name = 'SessionStoreError'
-  constructor(
-    /** What was being done: reading a session, writing one, ending one, or listing a user's. */
-    readonly operation: 'read' | 'write' | 'end' | 'list',
-    message: string,
-    options?: { cause: unknown },
-  ) {
-    super(`iron-fetch-session: ${message}`, options)
-  }
-}
 
 /** One live session of a user, as sessionsOf lists it (with a store). */
 export interface StoredSessionInfo<Data = Record<string, unknown>> {
@@ -143,24 +133,30 @@ export function bindMode(options: Record<string, unknown>, config: Pick<ModeOpti
   if (store !== undefined && revocations !== undefined) {
     throw new TypeError(DEV ? 'iron-fetch-session: store and revocations do not go together: with a store, destroy() and revoke() already end sessions on the server. Keep one of them.' : brief('store and revocations do not go together'))
   }
-  if (store === undefined) {
-    if (maxStoredBytes !== undefined) throw new TypeError(DEV ? 'iron-fetch-session: maxStoredBytes needs a store; add store, or drop maxStoredBytes (a cookie is limited by chunk).' : brief('maxStoredBytes needs a store'))
-    if (legacySeals !== undefined) throw new TypeError(DEV ? 'iron-fetch-session: legacySeals needs a store: it says what a store does with cookie-only seals. Add store, or drop legacySeals.' : brief('legacySeals needs a store'))
+  // The options a mode reads, given without it: each fails, naming what it needs (storeTimeout and userId serve revocations too).
+  const needs = [['maxStoredBytes', store], ['legacySeals', store], ['storeTimeout', store ?? revocations], ['userId', store ?? revocations]] as const
+  for (const [name, plan] of needs) {
+    if (options[name] === undefined || plan !== undefined) continue
+    throw new TypeError(
+      DEV
+        ? {
+            maxStoredBytes: 'iron-fetch-session: maxStoredBytes needs a store; add store, or drop maxStoredBytes (a cookie is limited by chunk).',
+            legacySeals: 'iron-fetch-session: legacySeals needs a store: it says what a store does with cookie-only seals. Add store, or drop legacySeals.',
+            storeTimeout: 'iron-fetch-session: storeTimeout needs a store; add store, or drop storeTimeout.',
+            userId: 'iron-fetch-session: userId needs a store: a cookie session has no server-side list of sessions. Add store, or drop userId.',
+          }[name]
+        : brief(`${name} needs a store`),
+    )
   }
-  if (store === undefined && revocations === undefined) {
-    if (storeTimeout !== undefined) throw new TypeError(DEV ? 'iron-fetch-session: storeTimeout needs a store; add store, or drop storeTimeout.' : brief('storeTimeout needs a store'))
-    if (userId !== undefined) throw new TypeError(DEV ? 'iron-fetch-session: userId needs a store: a cookie session has no server-side list of sessions. Add store, or drop userId.' : brief('userId needs a store'))
-    return undefined
-  }
+  if (store === undefined && revocations === undefined) return undefined
   const plan = store ?? revocations
   if (!isPlan(plan) || plan.option !== (store === undefined ? 'revocations' : 'store')) {
-    const bare = plan !== null && typeof plan === 'object' && typeof (plan as { getItem?: unknown }).getItem === 'function'
     throw new TypeError(
-      store === undefined
-        ? DEV ? "iron-fetch-session: revocations takes revocable({ store, lag? }) from 'iron-fetch-session/revocations' (its code loads only in apps that import it)." : brief("revocations takes revocable({ store, lag? }) from 'iron-fetch-session/revocations'")
-        : !DEV
-        ? brief('store takes sessionStore(storage) from iron-fetch-session/store')
-        : bare
+      !DEV
+        ? brief(store === undefined ? "revocations takes revocable({ store, lag? }) from 'iron-fetch-session/revocations'" : 'store takes sessionStore(storage) from iron-fetch-session/store')
+        : store === undefined
+        ? "iron-fetch-session: revocations takes revocable({ store, lag? }) from 'iron-fetch-session/revocations' (its code loads only in apps that import it)."
+        : plan !== null && typeof plan === 'object' && typeof (plan as { getItem?: unknown }).getItem === 'function'
         ? "iron-fetch-session: store takes sessionStore(storage) from 'iron-fetch-session/store', not the storage itself: write store: sessionStore(storage) (the store's code loads only in apps that import it)."
         : "iron-fetch-session: store takes sessionStore(storage) from 'iron-fetch-session/store', with storage an unstorage Storage: createStorage({ driver }).",
     )

@@ -2,12 +2,13 @@
  * Options, checked once. Every mistake fails here, at setup, with a message that
  * names the option and the fix, rather than on some later request.
  */
-import { brief, DEV } from './messages.ts'
+import { brief, DEV, devTools } from './messages.ts'
 import { cookieConfig, type CookieConfig, type CookieOptions } from './cookies.ts'
 import { normalizePasswords, type Password, type Passwords } from './passwords.ts'
 import { checkTtl, FOURTEEN_DAYS } from './seal.ts'
 import { checkKeys } from './strict.ts'
-import { plainHttpWarning, type PlainHttpWarning } from './dev-warnings.ts'
+import type { PlainHttpWarning } from './dev-tools.ts'
+import type { HeaderTransport } from './header.ts'
 import { bindMode, type Plan, type SessionMode, type UnsealErrorReason } from './mode.ts'
 
 export type { UnsealErrorReason }
@@ -48,11 +49,10 @@ export interface SessionOptions<Data = Record<string, unknown>> {
   /** Validates data read from the cookie and data about to be sealed. */
   schema?: StandardSchemaV1<unknown, Data>
   /**
-   * Also carry the seal in this request header (`authorization` means `Bearer <seal>`), for clients
-   * without cookies. A request that carries the header (empty, to start) is answered in it; with
-   * `{ name, firstContact: true }` a new session is also offered in it to a client that sent neither.
+   * `headerTransport(name)` from 'iron-fetch-session/header': also carry the seal in this request header
+   * (`authorization` means `Bearer <seal>`), for clients without cookies.
    */
-  header?: string | { name: string; firstContact?: boolean }
+  header?: HeaderTransport
   /** Decrypted seals kept so a repeat request does no crypto. Default 4096 entries; 0 or false turns it off. */
   cache?: number | false
   /** Told why a cookie was refused; the session then reads as empty. */
@@ -98,8 +98,8 @@ export interface Config {
   touchAfter: number | undefined
   maxLifetime: number | undefined
   schema: StandardSchemaV1 | undefined
-  /** Lower-case request header name, and whether it holds `Bearer <seal>`. */
-  header: { request: string; response: string; bearer: boolean; firstContact: boolean } | undefined
+  /** The header transport (header.ts), when the app uses it. */
+  header: HeaderTransport | undefined
   cacheSize: number
   onUnsealError: SessionOptions['onUnsealError']
   /** Development only: warn once when a Secure cookie answers plain http. */
@@ -112,9 +112,6 @@ export interface Config {
 const KNOWN_OPTIONS = ['password', 'cookieName', 'ttl', 'rolling', 'maxLifetime', 'cookieOptions', 'persistentCookie', 'chunk', 'schema', 'header', 'cache', 'onUnsealError', 'store', 'storeTimeout', 'userId', 'maxStoredBytes', 'legacySeals', 'revocations'] as const
 
 export const DEFAULT_CACHE_SIZE = 4096
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-/** Where a seal read from `Authorization: Bearer` goes back: Authorization is a request header only. */
-export const AUTHORIZATION_RESPONSE_HEADER = 'session-token'
 
 export function normalizeOptions(options: SessionOptions<never>): Config {
   if (options === null || typeof options !== 'object') {
@@ -164,17 +161,14 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
     throw new TypeError(DEV ? 'iron-fetch-session: schema must be a Standard Schema (zod 4, valibot, arktype, …) with a ~standard.validate function.' : brief('schema must be a Standard Schema'))
   }
 
-  let header: Config['header']
-  if (options.header !== undefined) {
-    const given = options.header
-    const { name, firstContact = false } = typeof given === 'string' ? { name: given } : given !== null && typeof given === 'object' ? given : { name: given }
-    if (typeof name !== 'string' || !HEADER_NAME.test(name) || name.toLowerCase() === 'cookie') {
-      throw new TypeError(DEV ? `iron-fetch-session: header ${JSON.stringify(name)} is not a usable header name. Use 'authorization' or a name such as 'x-session'.` : brief(`header ${JSON.stringify(name)} is not a usable header name`))
-    }
-    if (typeof firstContact !== 'boolean') throw new TypeError(DEV ? 'iron-fetch-session: header.firstContact must be true or false.' : brief('header.firstContact must be true or false'))
-    const request = name.toLowerCase()
-    const bearer = request === 'authorization'
-    header = { request, response: bearer ? AUTHORIZATION_RESPONSE_HEADER : request, bearer, firstContact }
+  const header = options.header as unknown
+  if (header !== undefined && (header === null || typeof header !== 'object' || (header as Partial<HeaderTransport>).option !== 'header')) {
+    const name = typeof header === 'string' ? header : typeof (header as { name?: unknown } | null)?.name === 'string' ? (header as { name: string }).name : 'x-session'
+    throw new TypeError(
+      DEV
+        ? `iron-fetch-session: header takes headerTransport(${JSON.stringify(name)}) from 'iron-fetch-session/header' (its code loads only in apps that import it): header: headerTransport(${JSON.stringify(name)}).`
+        : brief("header takes headerTransport(name) from 'iron-fetch-session/header'"),
+    )
   }
 
   const cache = options.cache ?? DEFAULT_CACHE_SIZE
@@ -188,5 +182,5 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
 
   const mode = bindMode(options as unknown as Record<string, unknown>, { passwords, ttl, maxLifetime })
 
-  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header, cacheSize, onUnsealError: options.onUnsealError, plainHttp: plainHttpWarning(cookie.attributes.secure), mode }
+  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header: header as HeaderTransport | undefined, cacheSize, onUnsealError: options.onUnsealError, plainHttp: devTools?.plainHttpWarning(cookie.attributes.secure), mode }
 }

@@ -78,17 +78,17 @@ export async function sealJson(passwords: Passwords, json: string, ttl: number, 
  * before expiry, decryption or parsing, so nothing unauthenticated is acted on.
  */
 export async function unseal(passwords: Passwords, value: string, now = Date.now()): Promise<Unsealed> {
-  if (typeof value !== 'string') throw new UnsealError('invalid', `a seal is a string, got ${typeof value}`)
-  if (value.length > MAX_SEAL_LENGTH) throw new UnsealError('invalid', `the seal is over ${MAX_SEAL_LENGTH} characters`)
+  if (typeof value !== 'string') throw new UnsealError('invalid', DEV ? `a seal is a string, got ${typeof value}` : 'not a string')
+  if (value.length > MAX_SEAL_LENGTH) throw new UnsealError('invalid', DEV ? `the seal is over ${MAX_SEAL_LENGTH} characters` : 'too long')
   const sealed = value.endsWith(SUFFIX) ? value.slice(0, -SUFFIX.length) : value
   const parts = sealed.split('*')
-  if (parts.length !== 8) throw new UnsealError('invalid', `a seal has 8 parts, this one has ${parts.length}`)
+  if (parts.length !== 8) throw new UnsealError('invalid', DEV ? `a seal has 8 parts, this one has ${parts.length}` : 'not 8 parts')
   const [prefix, id, encSalt, ivText, encryptedText, expiration, macSalt, macText] = parts as [string, string, string, string, string, string, string, string]
-  if (prefix !== PREFIX) throw new UnsealError('invalid', `wrong seal prefix, expected ${PREFIX}`)
+  if (prefix !== PREFIX) throw new UnsealError('invalid', DEV ? `wrong seal prefix, expected ${PREFIX}` : 'wrong prefix')
   if (expiration !== '' && !EXPIRATION.test(expiration)) throw new UnsealError('invalid', 'malformed expiration')
   // Checked before any key is looked up or derived: a salt becomes part of a cached key.
-  if (!SALT.test(encSalt) || !SALT.test(macSalt)) throw new UnsealError('invalid', 'a salt is not iron\'s hex of at most 128 characters')
-  if (ivText.length !== IV_CHARS || macText.length !== MAC_CHARS) throw new UnsealError('invalid', 'the IV or the MAC has the wrong length')
+  if (!SALT.test(encSalt) || !SALT.test(macSalt)) throw new UnsealError('invalid', DEV ? 'a salt is not iron\'s hex of at most 128 characters' : 'malformed salt')
+  if (ivText.length !== IV_CHARS || macText.length !== MAC_CHARS) throw new UnsealError('invalid', DEV ? 'the IV or the MAC has the wrong length' : 'malformed IV or MAC')
   const keys = passwords.byId.get(id)
   if (!keys) throw new UnsealError('unknown-password', `no password with id ${JSON.stringify(id)}`)
   // Strictly: a MAC spelled two ways would let a changed seal verify. The ciphertext waits for the MAC, which covers its text.
@@ -100,11 +100,11 @@ export async function unseal(passwords: Passwords, value: string, now = Date.now
   const macBase = sealed.slice(0, sealed.length - macSalt.length - macText.length - 2)
   const verified = backend.verify(keys.derive('mac', macSalt), mac, macBase)
   if (!(verified instanceof Promise ? await verified : verified)) {
-    throw new UnsealError('invalid', 'bad MAC: the seal was changed or made with another password')
+    throw new UnsealError('invalid', DEV ? 'bad MAC: the seal was changed or made with another password' : 'bad MAC')
   }
   const expiresAt = expiration === '' ? undefined : Number(expiration)
   if (expiresAt !== undefined && expiresAt <= now - SKEW_SECONDS * 1000) {
-    throw new UnsealError('expired', `the seal expired at ${new Date(expiresAt).toISOString()}`)
+    throw new UnsealError('expired', DEV ? `the seal expired at ${new Date(expiresAt).toISOString()}` : 'expired')
   }
   let data: unknown
   try {
@@ -112,7 +112,7 @@ export async function unseal(passwords: Passwords, value: string, now = Date.now
     const plain = backend.decrypt(keys.derive('enc', encSalt), iv, fromAuthenticatedBase64Url(encryptedText))
     data = JSON.parse(plain instanceof Promise ? await plain : plain)
   } catch {
-    throw new UnsealError('invalid', 'the seal does not decrypt to JSON')
+    throw new UnsealError('invalid', DEV ? 'the seal does not decrypt to JSON' : 'not JSON')
   }
   return { data, passwordId: id, expiresAt }
 }

@@ -12,15 +12,14 @@
  * payload is only `__ifs` and the data comes from the store, so the unseal
  * cache holds the id, never the data.
  */
-import { brief, DEV } from './messages.ts'
+import { brief, DEV, devTools } from './messages.ts'
 import { Lru } from './lru.ts'
 import { readSealCookies } from './cookies.ts'
 import { cloneJson, type JsonTape } from './json.ts'
 import type { Config, StandardSchemaV1, UnsealErrorReason } from './options.ts'
 import { SKEW_SECONDS, unseal, UnsealError } from './seal.ts'
-import { SessionStoreError, type ModeIdentity, type SealIdentity } from './mode.ts'
+import type { ModeIdentity, ModeRead, SealIdentity } from './mode.ts'
 import { isToken, RESERVED_KEY } from './tokens.ts'
-import { insecureHost } from './dev-warnings.ts'
 
 export { RESERVED_KEY }
 
@@ -153,7 +152,7 @@ export function readSession(config: Config, cache: UnsealCache | undefined, requ
   // Development only (and only until it has warned): production reads take no extra step, and a
   // production bundle leaves the check out (a bare `if (DEV)`: what its bundler folds away).
   if (DEV) {
-    if (config.plainHttp && !config.plainHttp.warned) return reading.then((session) => ((session[STATE].insecureHost = insecureHost(request)), session))
+    if (config.plainHttp && !config.plainHttp.warned) return reading.then((session) => ((session[STATE].insecureHost = devTools?.insecureHost(request)), session))
   }
   return reading
 }
@@ -161,11 +160,14 @@ export function readSession(config: Config, cache: UnsealCache | undefined, requ
 async function readRequest(config: Config, cache: UnsealCache | undefined, request: Request): Promise<Session & { [STATE]: ReadState }> {
   const now = Date.now()
   const { seal, transport, present, oversized } = findSeal(config, request)
-  if (oversized) return refuse(config, undefined, [], new RefusedError('invalid', 'the Cookie header is over 64 KiB and was not read'), request)
+  if (oversized) return refuse(config, undefined, [], new RefusedError('invalid', DEV ? 'the Cookie header is over 64 KiB and was not read' : 'Cookie header over 64 KiB'), request)
   if (seal === undefined) {
     // Chunks without their first part are debris of an older session: refuse, so commit clears them.
     return present.length > 0 ? refuse(config, undefined, present, new RefusedError('invalid', 'session cookie chunks without chunk 0'), request) : createSession(newState(config, now, transport, present, request))
   }
+  // Set while the mode reads: what it throws (a store that fails: SessionStoreError) is an error for the app to
+  // answer (503), never an empty session that a write would save over the data. Its refusals are values.
+  let modeReading = false
   try {
     let entry = cachedEntry(cache, seal)
     const hit = entry
@@ -184,8 +186,10 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
     const mode = config.mode
     if (mode) {
       // Synchronous from a fresh lagged view: a cache hit then takes no extra trip through the microtask queue.
-      let found = mode.read(entry as SealIdentity, state.identity as ModeIdentity, now)
+      modeReading = true
+      let found: ModeRead | Promise<ModeRead> = mode.read(entry as SealIdentity, state.identity as ModeIdentity, now)
       if (found instanceof Promise) found = await found
+      modeReading = false
       if (found !== undefined) {
         if ('refused' in found) throw new RefusedError(found.refused, found.message)
         if (found.data !== undefined) {
@@ -198,42 +202,16 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
     }
     return createSession(state, entry.expiresAt)
   } catch (error) {
-    // A store that fails is an error for the app to answer (503), never an empty session that a write would save over the data.
-    if (error instanceof SessionStoreError) throw error
+    if (modeReading) throw error
     const refused = error instanceof UnsealError || error instanceof RefusedError ? error : new RefusedError('invalid', String(error))
     return refuse(config, transport, transport === 'cookie' ? present : [], refused, request)
   }
 }
 
-const SPACE = 0x20
-const WHITESPACE = /\s/
-
-/**
- * `Bearer <token>` (scheme case-insensitive, spaces around the token): the token, '' when there is
- * none, undefined when the value is not that shape. A scan, not a regex: a pattern whose parts compete
- * for the same spaces backtracks quadratically on a long run of them, and this runs on every request.
- */
-export function bearerToken(value: string): string | undefined {
-  if (value.length < 6 || value.slice(0, 6).toLowerCase() !== 'bearer') return undefined
-  let end = value.length
-  while (end > 6 && value.charCodeAt(end - 1) === SPACE) end--
-  if (end === 6) return ''
-  if (value.charCodeAt(6) !== SPACE) return undefined
-  let start = 7
-  while (value.charCodeAt(start) === SPACE) start++
-  const token = value.slice(start, end)
-  return WHITESPACE.test(token) ? undefined : token
-}
-
 function findSeal(config: Config, request: Request): { seal: string | undefined; transport: ReadState['transport']; present: string[]; oversized?: true } {
-  if (config.header) {
-    // A client that sends the header, even empty, keeps its session there and is answered there;
-    // for Authorization, only the Bearer scheme (another scheme is the app's own business).
-    const value = request.headers.get(config.header.request)
-    if (value === '' || (value !== null && !config.header.bearer)) return { seal: value || undefined, transport: 'header', present: [] }
-    const token = value ? bearerToken(value) : undefined
-    if (token !== undefined) return { seal: token || undefined, transport: 'header', present: [] }
-  }
+  // The header transport (header.ts), when the app imported it: a request that carries its header is answered there.
+  const found = config.header?.find(request)
+  if (found !== undefined) return { seal: found || undefined, transport: 'header', present: [] }
   const { seal, present, oversized } = readSealCookies(request.headers.get('cookie'), config.cookie)
   // Built field by field: spreading one object into another costs several times as much, on every request.
   return oversized ? { seal, transport: undefined, present, oversized } : { seal, transport: seal === undefined ? undefined : 'cookie', present }
@@ -243,25 +221,25 @@ function findSeal(config: Config, request: Request): { seal: string | undefined;
 async function open(config: Config, seal: string, now: number): Promise<CacheEntry> {
   const { data, passwordId, expiresAt } = await unseal(config.passwords, seal, now)
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new RefusedError('invalid-data', 'the sealed payload is not an object')
+    throw new RefusedError('invalid-data', DEV ? 'the sealed payload is not an object' : 'payload not an object')
   }
   const payload = data as Record<string, unknown>
-  if (isToken(payload)) throw new RefusedError('invalid', 'the seal is a sealData token, not a session')
+  if (isToken(payload)) throw new RefusedError('invalid', DEV ? 'the seal is a sealData token, not a session' : 'a sealData token')
   const meta = bookkeeping(payload[RESERVED_KEY], now)
   delete payload[RESERVED_KEY]
   // A store's seal names its session and holds nothing else; a seal with data or a flash is a cookie session's.
   const stored = meta?.id !== undefined && meta.flash === undefined && Object.keys(payload).length === 0
-  if (stored && (!config.mode || config.mode.dataInSeal)) throw new RefusedError('invalid', 'the seal names a stored session, and no store is configured')
+  if (stored && (!config.mode || config.mode.dataInSeal)) throw new RefusedError('invalid', DEV ? 'the seal names a stored session, and no store is configured' : 'a stored session, and no store')
   const sealedFromTtl = expiresAt === undefined ? undefined : expiresAt - config.ttl * 1000
   if (meta?.created === undefined && sealedFromTtl === undefined && config.maxLifetime !== undefined) {
     // A ttl-0 seal from iron-session or sealData says neither when it was made nor when it ends.
-    throw new RefusedError('expired', 'the seal has no expiry and no creation time, so maxLifetime cannot be enforced')
+    throw new RefusedError('expired', DEV ? 'the seal has no expiry and no creation time, so maxLifetime cannot be enforced' : 'no expiry or creation time, with maxLifetime')
   }
   if (config.maxLifetime !== undefined && expiresAt !== undefined) {
     // A seal that would outlive what the options allow (sealed elsewhere, with a longer ttl) is refused: otherwise
     // a creation time taken from its expiry would lie in the future, and maxLifetime would never bite.
     const allowed = (config.ttl > 0 ? config.ttl : config.maxLifetime) + SKEW_SECONDS
-    if (expiresAt - now > allowed * 1000) throw new RefusedError('expired', `the seal expires at ${new Date(expiresAt).toISOString()}, later than ttl (or, with ttl 0, maxLifetime) allows`)
+    if (expiresAt - now > allowed * 1000) throw new RefusedError('expired', DEV ? `the seal expires at ${new Date(expiresAt).toISOString()}, later than ttl (or, with ttl 0, maxLifetime) allows` : 'expires later than ttl allows')
   }
   const createdAt = meta?.created ?? sealedFromTtl ?? now
   const sealedAt = meta?.sealed ?? sealedFromTtl ?? createdAt
@@ -291,16 +269,16 @@ interface Bookkeeping {
  */
 function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
   if (meta === undefined) return undefined
-  if (meta === null || typeof meta !== 'object') throw new RefusedError('invalid', `the seal's ${RESERVED_KEY} is not an object`)
+  if (meta === null || typeof meta !== 'object') throw new RefusedError('invalid', DEV ? `the seal's ${RESERVED_KEY} is not an object` : 'bookkeeping not an object')
   const { created, sealed, flash, ra } = meta as { created?: unknown; sealed?: unknown; flash?: unknown; ra?: unknown }
   const latest = now + SKEW_SECONDS * 1000
   for (const time of [created, sealed, ra]) {
     if (time !== undefined && (typeof time !== 'number' || !Number.isFinite(time) || time > latest)) {
-      throw new RefusedError('invalid', `the seal's ${RESERVED_KEY} holds a time that is not a past moment`)
+      throw new RefusedError('invalid', DEV ? `the seal's ${RESERVED_KEY} holds a time that is not a past moment` : 'a time not in the past')
     }
   }
   if (flash !== undefined && (flash === null || typeof flash !== 'object' || Array.isArray(flash))) {
-    throw new RefusedError('invalid', `the seal's ${RESERVED_KEY}.flash is not an object`)
+    throw new RefusedError('invalid', DEV ? `the seal's ${RESERVED_KEY}.flash is not an object` : 'flash not an object')
   }
   return meta as Bookkeeping
 }
@@ -309,11 +287,11 @@ function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
 function checkExpiry(config: Config, entry: CacheEntry, now: number, cache: UnsealCache | undefined, seal: string): void {
   if (entry.expiresAt !== undefined && entry.expiresAt <= now - SKEW_SECONDS * 1000) {
     forget(cache, seal)
-    throw new RefusedError('expired', `the session expired at ${new Date(entry.expiresAt).toISOString()}`)
+    throw new RefusedError('expired', DEV ? `the session expired at ${new Date(entry.expiresAt).toISOString()}` : 'expired')
   }
   if (config.maxLifetime !== undefined && entry.createdAt + config.maxLifetime * 1000 <= now) {
     forget(cache, seal)
-    throw new RefusedError('expired', `the session passed maxLifetime (created ${new Date(entry.createdAt).toISOString()})`)
+    throw new RefusedError('expired', DEV ? `the session passed maxLifetime (created ${new Date(entry.createdAt).toISOString()})` : 'past maxLifetime')
   }
 }
 
@@ -327,7 +305,7 @@ export async function validate(schema: StandardSchemaV1, value: unknown, when: '
       return path ? `${path}: ${issue.message}` : issue.message
     })
     .join('; ')
-  if (when === 'read') throw new RefusedError('invalid-data', `the session data does not match the schema (${issues})`)
+  if (when === 'read') throw new RefusedError('invalid-data', DEV ? `the session data does not match the schema (${issues})` : `schema: ${issues}`)
   throw new TypeError(DEV ? `iron-fetch-session: the session data does not match the schema, so it was not saved: ${issues}.` : brief(`the session data does not match the schema, so it was not saved: ${issues}`))
 }
 

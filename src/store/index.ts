@@ -41,6 +41,6 @@ function bind(storage: SessionStore, options: ModeOptions): SessionMode {
 
 /** Made by `sessionStore(storage)`; pass it as the `store` option. */
 export type StorePlan = Plan
-export { SessionStoreError } from '../core/mode.ts'
+export { SessionStoreError } from './store.ts'
 export type { SessionStore } from './store.ts'
 export type { StoredSessionInfo } from '../core/mode.ts'

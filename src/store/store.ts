@@ -18,7 +18,7 @@ import { toHex } from '../core/base64url.ts'
 import { SKEW_SECONDS } from '../core/seal.ts'
 import { shortId } from '../core/ids.ts'
 import type { Passwords } from '../core/passwords.ts'
-import { SessionStoreError, type ModeOptions } from '../core/mode.ts'
+import type { ModeOptions } from '../core/mode.ts'
 
 /** What a store must offer: an unstorage `Storage` has all of it. Methods may return values or promises. */
 export interface SessionStore {
@@ -62,7 +62,19 @@ export const keys = {
   legacyUser: (userHash: string, id: string) => `ifs:user:${userHash}:${id}`,
 }
 
-export { SessionStoreError }
+/** A store that throws or does not answer: an error for the app to answer (503), never an empty session. */
+export class SessionStoreError extends Error {
+  override name = 'SessionStoreError'
+  constructor(
+    /** What was being done: reading a session, writing one, ending one, or listing a user's. */
+    readonly operation: 'read' | 'write' | 'end' | 'list',
+    message: string,
+    options?: { cause: unknown },
+  ) {
+    super(`iron-fetch-session: ${message}`, options)
+  }
+}
+
 
 /** How long the sessions' seals live: what a revocation must outlive. */
 export interface Lifetime {

@@ -1,9 +1,11 @@
 /**
- * A warning for development only. A browser drops a `Secure` cookie set in
- * answer to plain http, except from localhost, so a session that "never sticks"
- * on a LAN address or a container's hostname is a silent failure without it.
+ * What only development needs, reached through `devTools` of '#dev' (dev.ts, dev-bundled.ts): a
+ * production bundle for the edge drops this whole module, not only its messages.
+ *
+ * The plain-http warning: a browser drops a `Secure` cookie set in answer to plain http, except
+ * from localhost, so a session that "never sticks" on a LAN address or a container's hostname is a
+ * silent failure without it. And the did-you-mean of an unknown option (strict.ts).
  */
-import { DEV } from './messages.ts'
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
@@ -13,8 +15,7 @@ export interface PlainHttpWarning {
 }
 
 export function plainHttpWarning(secure: boolean | undefined): PlainHttpWarning | undefined {
-  // A production bundle (messages.ts) warns of nothing: there the branch and the message are dropped.
-  if (!secure || !DEV) return undefined
+  if (!secure) return undefined
   try {
     const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
     return env && env.NODE_ENV !== 'production' ? { warned: false } : undefined
@@ -38,7 +39,30 @@ export function insecureHost(request: Request): string | undefined {
 
 export function warnPlainHttp(warning: PlainHttpWarning, host: string, cookieName: string): void {
   warning.warned = true
-  if (DEV) console.warn(
+  console.warn(
     `iron-fetch-session: the session cookie ${cookieName} is Secure, but this response answers a plain-http request to ${host}: the browser will drop the cookie, so the session never sticks. Serve over https, open the app on localhost, or set cookieOptions.secure to false in development only. (Shown once; not shown when NODE_ENV is production.)`,
   )
+}
+
+/** The known name closest to `key` (case-insensitive edit distance), if it is close enough to be a typo. */
+export function nearest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1
+  for (const name of known) {
+    const distance = editDistance(key.toLowerCase(), name.toLowerCase())
+    if (distance < bestDistance) [best, bestDistance] = [name, distance]
+  }
+  return best
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length] as number
 }
