@@ -248,9 +248,9 @@ function sizeSection(size) {
     '',
     ...(size.parts
       ? [
-          'What each optional part adds to the cookie-only Hono mount of an app that uses it (gzipped bytes, production bundle). The store and revocations ' +
-            'come with their own imports, and the core knows them only through its seam (src/core/mode.ts); the header transport and schema are options of the ' +
-            "core, so every app carries their code: the last column says how much (measured once, 2026-12-07, by cutting that code out of a copy of dist/).",
+          'What each optional part adds to the cookie-only Hono mount of an app that uses it (gzipped bytes, production bundle). The store, revocations ' +
+            'and the header transport come with their own imports (the core knows the modes only through its seam, src/core/mode.ts); schema is an option of the ' +
+            "core, so every app carries its few lines: the last column says how much (measured once by cutting that code out of a copy of dist/).",
           '',
           table(['part', 'how an app uses it', 'adds, gzipped bytes', 'carried by every app, gzipped bytes'], size.parts.map((p) => [p.part, p.import, fmt(p.adds), p.inCore === undefined ? '0' : `about ${fmt(p.inCore)}`])),
           '',
