@@ -74,6 +74,7 @@ it("the Errors table's first column is what each error prints", async () => {
     await committing((s) => (s as { set(k: string, v: unknown): void }).set('__ifs', 1)),
     await committing((s) => (s as { set(k: string, v: unknown): void }).set('x', 1), { store: sessionStore(failing) }),
     (() => { try { createSessions({ password, store: {} as never }) } catch (error) { return error } })(),
+    (() => { try { createSessions({ password, header: 'authorization' as never }) } catch (error) { return error } })(),
   ]
   expect(errors[1]).toBeInstanceOf(NotJsonError)
   expect(errors[1]).toBeInstanceOf(TypeError)
