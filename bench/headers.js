@@ -1,9 +1,10 @@
 // Headers stage: what a hostile Authorization header costs a read. `sessions.read()` with
-// `header: 'authorization'`, on real Requests, for a normal `Bearer <seal>` and for 64 KB
+// `header: headerTransport('authorization')`, on real Requests, for a normal `Bearer <seal>` and for 64 KB
 // values of the shapes that once made the Bearer pattern backtrack (long runs of spaces,
 // spaces and tabs, a long token then a second word). Each is timed as µs per read and as a
 // multiple of the normal read; the old pattern is timed once on a 16 KB value for scale.
 import { createSessions } from '../dist/index.js'
+import { headerTransport } from '../dist/header.js'
 import { log, summary } from './stats.js'
 
 const PASSWORD = 'a-benchmark-password-of-at-least-32-characters'
@@ -13,7 +14,7 @@ const OLD_PATTERN = /^Bearer(?: +(\S*))? *$/i
 export async function runHeaders({ quick }) {
   const rounds = quick ? 3 : 7
   const reads = quick ? 20 : 100
-  const sessions = createSessions({ password: PASSWORD, header: 'authorization' })
+  const sessions = createSessions({ password: PASSWORD, header: headerTransport('authorization') })
   const first = await sessions.read(new Request('https://app.example/', { headers: { authorization: '' } }))
   first.set('user', 'ada')
   const seal = (await sessions.commit(first, new Response(null))).headers.get('session-token')

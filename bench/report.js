@@ -220,7 +220,7 @@ function headersSection(headers) {
   return [
     '## Hostile Authorization headers',
     '',
-    `\`bench/headers.js\`: \`sessions.read()\` with \`header: 'authorization'\` on real Requests, ${headers.plan.reads} reads a round, ${headers.plan.rounds} rounds. ` +
+    `\`bench/headers.js\`: \`sessions.read()\` with \`header: headerTransport('authorization')\` on real Requests, ${headers.plan.reads} reads a round, ${headers.plan.rounds} rounds. ` +
       'The 64 KB values are the shapes that made the old Bearer pattern backtrack; the parser is now one scan. ' +
       `For scale, the old pattern alone took ${headers.oldPattern16KbMs} ms on one 16 KB value of spaces (it grows with the square of the length).`,
     '',
