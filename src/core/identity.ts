@@ -8,7 +8,8 @@
  * session under an id, end an id), and `withIdentity` makes them the mode the
  * core calls. So the two never disagree on when a session ends:
  *
- *   - destroy() and regenerateId(true) end the id the client holds;
+ *   - destroy() and regenerateId(true) end the id the client holds, when it
+ *     held data or a user;
  *   - a change of user (a sign-in, a switch, a sign-out that only deletes the
  *     user) seals a new id, and so does a session emptied of its data; the old
  *     id ends when it protected something: a user or data (an id planted before
@@ -23,6 +24,7 @@
  */
 import { newSessionId, idFromSeal, isSessionId, USER_KEY } from './ids.ts'
 import { RESERVED_KEY } from './tokens.ts'
+import { SKEW_SECONDS } from './seal.ts'
 import type { ModeCommit, ModeIdentity, ModeKept, ModeRead, SealIdentity, SessionMode, StoredSessionInfo, UnsealErrorReason } from './mode.ts'
 
 /** What a mode is told at commit: the id sealed, the one the client held and whether it ends, and the data. */
@@ -58,7 +60,11 @@ export type PartsRead = undefined | { refused: UnsealErrorReason; message: strin
 /** A mode's primitives: what only it knows how to do. */
 export interface IdentityParts {
   dataInSeal: boolean
+  /** The session options' lifetimes: how long a revocation must outlive the seals it ends. */
+  lifetime: { ttl: number; maxLifetime: number | undefined }
   userOf(data: Record<string, unknown>): string | undefined
+  /** Told of each request's session, before anything is read. */
+  begin?(): void
   /** A seal whose identity is known (id, born, userKey, stored): accept, refuse, or give its data. */
   read(seal: KnownSeal, now: number): PartsRead | Promise<PartsRead>
   save(write: ModeWrite): Promise<ModeSaved>
@@ -127,7 +133,9 @@ export interface Settled {
  */
 export function settle(identity: Identity, user: string | undefined, emptied: boolean, keep: boolean, held: boolean, now: number): Settled {
   const { readId } = identity
-  let ends = identity.endRead
+  // destroy() and regenerateId(true) end an id that protected something: a flash-only session (a failed sign-in's
+  // "Invalid password") has nothing to end, so an anonymous visitor cannot make markers.
+  let ends = identity.endRead && (held || identity.readUser !== undefined)
   if (readId !== undefined && (user !== identity.readUser || emptied)) {
     // A new session from here on: a new id (unless this request already made one, which session.id may have named).
     if (identity.id === readId) identity.id = undefined
@@ -172,11 +180,19 @@ function accepted(identity: Identity, seal: KnownSeal, found: PartsRead): ModeRe
 
 /** The mode the core calls (mode.ts), from a mode's primitives and the one rule above. */
 export function withIdentity(parts: IdentityParts): SessionMode {
+  const { ttl, maxLifetime } = parts.lifetime
+  const seconds = ttl > 0 ? ttl : maxLifetime
+  const longest = seconds === undefined ? undefined : (seconds + SKEW_SECONDS) * 1000
   return {
     dataInSeal: parts.dataInSeal,
-    begin: () => new Identity(),
+    begin: () => (parts.begin?.(), new Identity()),
     read(seal, given, now) {
       const identity = given as Identity
+      // A seal that would outlive what the options allow (iron-session's ttl 0, a longer ttl, ours from before ttl was
+      // lowered) would outlive its revocation too, whose marker lives as long as the options' seals can: refused.
+      if (longest !== undefined && (seal.expiresAt === undefined || seal.expiresAt - now > longest)) {
+        return { refused: 'expired', message: seal.expiresAt === undefined ? 'the seal never expires, so no revocation could outlive it' : `the seal expires at ${new Date(seal.expiresAt).toISOString()}, later than ttl allows, so a revocation could not outlive it` }
+      }
       if (seal.id === undefined) {
         try {
           identify(seal)

@@ -44,8 +44,9 @@ export interface StoredSessionInfo<Data = Record<string, unknown>> {
  */
 export interface SealIdentity {
   seal: string
-  /** When the session was created. */
+  /** When the session was created, and when the seal expires (undefined: never). */
   createdAt: number
+  expiresAt: number | undefined
   /** The seal's own data (empty for a store's seal), and its `__ifs` bookkeeping as sealed. */
   data: Record<string, unknown>
   meta?: Record<string, unknown> | undefined

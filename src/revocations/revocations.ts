@@ -31,6 +31,7 @@ import { needsMode, PLAN, type ModeOptions, type Plan, type SealIdentity, type S
 import { withIdentity, type IdentityParts, type ModeSaved, type ModeWrite, type PartsRead } from '../core/identity.ts'
 import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, RECORD_PREFIX, revokedTtl, ttlOption, userOf, type SessionStore, type StoreConfig } from '../store/store.ts'
 import { checkKeys } from '../core/strict.ts'
+import { DEV } from '../core/messages.ts'
 import { USER_KEY, userKeys } from '../store/user-key.ts'
 import { endedBy, parseNotBefore, type NotBefore } from '../store/user-index.ts'
 
@@ -82,8 +83,8 @@ interface ListedNotBefore extends NotBefore {
 export class RevocationView {
   readonly ids = new Map<string, number>()
   readonly users = new Map<string, ListedNotBefore>()
-  /** Ids by the bucket they were listed in, so expired ones are dropped a bucket at a time. */
-  readonly #byBucket = new Map<number, string[]>()
+  /** Ids by the bucket they were listed in, with when the last of them can matter: expired ones go a bucket at a time. */
+  readonly #byBucket = new Map<number, { until: number; ids: string[] }>()
   /** When the listing the view holds began; undefined until the first load. */
   loadedAt: number | undefined
   refreshing: Promise<void> | undefined
@@ -96,8 +97,11 @@ export class RevocationView {
     if ((this.ids.get(id) ?? -1) >= until) return
     this.ids.set(id, until)
     const list = this.#byBucket.get(bucket)
-    if (list) list.push(id)
-    else this.#byBucket.set(bucket, [id])
+    if (!list) this.#byBucket.set(bucket, { until, ids: [id] })
+    else {
+      list.ids.push(id)
+      if (list.until < until) list.until = until
+    }
   }
 
   addUser(userKey: string, at: number, except: string | undefined, until: number): void {
@@ -105,17 +109,18 @@ export class RevocationView {
     if (!known || known.at < at) this.users.set(userKey, { at, except, until })
   }
 
-  /** Forgets what can no longer matter: a cost in proportion to what expired. */
+  /**
+   * Forgets what can no longer matter: a cost in proportion to what expired (and to the buckets, a minute of
+   * revocations each), never to the live ids: a bucket whose last id still matters is not walked.
+   */
   prune(now: number): void {
-    for (const [bucket, ids] of this.#byBucket) {
-      let live = false
-      for (const id of ids) {
+    for (const [bucket, list] of this.#byBucket) {
+      if (list.until > now) continue
+      for (const id of list.ids) {
         const until = this.ids.get(id)
-        if (until === undefined) continue
-        if (until <= now) this.ids.delete(id)
-        else live = true
+        if (until !== undefined && until <= now) this.ids.delete(id)
       }
-      if (!live) this.#byBucket.delete(bucket)
+      this.#byBucket.delete(bucket)
     }
     for (const [key, notBefore] of this.users) if (notBefore.until <= now) this.users.delete(key)
   }
@@ -123,13 +128,14 @@ export class RevocationView {
 
 export class Revocations implements IdentityParts {
   readonly dataInSeal = true
+  readonly lifetime: { ttl: number; maxLifetime: number | undefined }
   readonly #store: Pick<StoreConfig, 'store' | 'timeout' | 'userId'>
   readonly #passwords: Passwords
   readonly lag: number
   readonly open: boolean
   readonly #onRefreshError: ((error: unknown) => void) | undefined
   /** Seconds a seal naming an id can still be read after it is revoked: how long markers matter. */
-  readonly lifetime: number
+  readonly markerSeconds: number
   readonly view: RevocationView | undefined
 
   constructor(options: RevocationsOptions, config: { passwords: Passwords; ttl: number; maxLifetime: number | undefined; timeout: number; userId: StoreConfig['userId'] }) {
@@ -138,7 +144,8 @@ export class Revocations implements IdentityParts {
     this.lag = options.lag ?? DEFAULT_LAG
     this.open = options.onOutage === 'open'
     this.#onRefreshError = options.onRefreshError
-    this.lifetime = revokedTtl(config.ttl, config.maxLifetime) as number
+    this.lifetime = { ttl: config.ttl, maxLifetime: config.maxLifetime }
+    this.markerSeconds = revokedTtl(config.ttl, config.maxLifetime) as number
     this.view = this.lag > 0 ? new RevocationView() : undefined
   }
 
@@ -159,6 +166,11 @@ export class Revocations implements IdentityParts {
     const why = this.verdict(seal, now)
     if (why === undefined) return undefined
     return why instanceof Promise ? why.then(refusal) : refusal(why)
+  }
+
+  /** Each request's session: counted, for the development warning on revocations set up again and again. */
+  begin(): void {
+    churn.served++
   }
 
   /** At commit (mode.ts): writes the revocation of an id that ends, or checks, before a new id replaces it, that the one read is live. */
@@ -261,7 +273,12 @@ export class Revocations implements IdentityParts {
     const run = async () => {
       const buckets = since === undefined ? [] : bucketRange(since - SKEW_MS, started + SKEW_MS)
       const prefixes = since === undefined || buckets.length > MAX_BUCKETS_LISTED ? [LOG] : buckets.map(revocationKeys.bucket)
-      const listed = await guarded(this.#store, 'list', 'refreshing the revocation view', () => Promise.all(prefixes.map((prefix) => call(this.#store.store, 'getKeys', prefix))))
+      const listed = await guarded(this.#store, 'list', 'refreshing the revocation view', async () => {
+        const listed = await Promise.all(prefixes.map((prefix) => call(this.#store.store, 'getKeys', prefix)))
+        // A listing that is not one (null from a flaky layer, an iterator) is a failing store, answered 503: never a refusal that signs users out.
+        for (const keys of listed) if (!Array.isArray(keys)) throw new TypeError(`getKeys answered ${keys === null ? 'null' : typeof keys}, not an array of keys`)
+        return listed as unknown[][]
+      })
       listed.forEach((keys, i) => this.#absorb(view, prefixes[i] as string, keys))
       view.prune(Date.now())
       view.loadedAt = started
@@ -282,9 +299,8 @@ export class Revocations implements IdentityParts {
   }
 
   /** Adds the markers and not-befores named by listed keys; keys outside the prefix asked for are ignored. */
-  #absorb(view: RevocationView, prefix: string, keys: unknown): void {
-    if (!Array.isArray(keys)) throw new TypeError("iron-fetch-session: the revocation store's getKeys did not return an array of keys.")
-    const lifetimeMs = this.lifetime * 1000
+  #absorb(view: RevocationView, prefix: string, keys: unknown[]): void {
+    const lifetimeMs = this.markerSeconds * 1000
     for (const key of keys) {
       if (typeof key !== 'string' || !key.startsWith(prefix)) continue
       const [bucketText, kind, first, atText, except] = key.slice(LOG.length).split(':')
@@ -322,12 +338,12 @@ export class Revocations implements IdentityParts {
     const now = Date.now()
     const bucket = bucketOf(now)
     const store = this.#store.store
-    const ttl = ttlOption(this.lifetime + BUCKET_MS / 1000)
+    const ttl = ttlOption(this.markerSeconds + BUCKET_MS / 1000)
     await guarded(this.#store, 'end', `revoking session ${shortId(id)}`, () =>
       Promise.all([call(store, 'setItem', revocationKeys.id(id), `${RECORD_PREFIX}revoked`, ttl), call(store, 'setItem', revocationKeys.loggedId(bucket, id), `${RECORD_PREFIX}revoked`, ttl)]),
     )
     // This instance refuses it at once.
-    this.view?.addId(id, bucket, (bucket + 1) * BUCKET_MS + this.lifetime * 1000)
+    this.view?.addId(id, bucket, (bucket + 1) * BUCKET_MS + this.markerSeconds * 1000)
   }
 
   /**
@@ -339,12 +355,12 @@ export class Revocations implements IdentityParts {
     const bucket = bucketOf(at)
     const keys = await userKeys(this.#passwords, user)
     const store = this.#store.store
-    const ttl = ttlOption(this.lifetime + BUCKET_MS / 1000)
+    const ttl = ttlOption(this.markerSeconds + BUCKET_MS / 1000)
     const value = `${RECORD_PREFIX}${JSON.stringify(except === undefined ? { at } : { at, except })}`
     await guarded(this.#store, 'end', "revoking a user's sessions", () =>
       Promise.all(keys.flatMap((key) => [call(store, 'setItem', revocationKeys.user(key), value, ttl), call(store, 'setItem', revocationKeys.loggedUser(bucket, key, at, except), `${RECORD_PREFIX}revoked`, ttl)])),
     )
-    for (const key of keys) this.view?.addUser(key, at, except, at + this.lifetime * 1000)
+    for (const key of keys) this.view?.addUser(key, at, except, at + this.markerSeconds * 1000)
   }
 }
 
@@ -407,5 +423,27 @@ function bind(options: RevocationsOptions, config: Pick<ModeOptions, 'passwords'
   if (config.userId !== undefined && typeof config.userId !== 'function') {
     throw new TypeError('iron-fetch-session: userId must be a function of the session data, such as (data) => data.user?.id.')
   }
+  noteBind()
   return new Revocations(options, { passwords: config.passwords, ttl: config.ttl, maxLifetime: config.maxLifetime, timeout, userId: config.userId as StoreConfig['userId'] })
+}
+
+/**
+ * Development only: revocations bound again and again once requests are served — an options factory that calls
+ * revocable() on every call, say — each make a new view, which lists every revocation when it loads. Told once.
+ */
+const churn = { served: 0, late: 0, warned: false }
+/** Reads a view should serve, on average, before another replaces it. */
+const MIN_SERVED = 100
+
+function noteBind(): void {
+  if (churn.served === 0) return
+  churn.late++
+  if (churn.warned || churn.late < 3 || churn.served >= churn.late * MIN_SERVED || !DEV) return
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+  if (env?.NODE_ENV === 'production') return
+  churn.warned = true
+  console.warn(
+    `iron-fetch-session: revocations were set up ${churn.late} times after requests were served (${churn.served} reads in all): each revocable() makes its own view of the revocations, which lists all of them when it loads. ` +
+      'Make revocable({ store, lag }) once, at module scope, and pass that one value (an options function must return the same plan each time). (Shown once; not shown when NODE_ENV is production.)',
+  )
 }

@@ -29,6 +29,7 @@ function bind(storage: SessionStore, options: ModeOptions): SessionMode {
   const lifetime: Lifetime = { ttl: options.ttl, maxLifetime: options.maxLifetime }
   return withIdentity({
     dataInSeal: false,
+    lifetime,
     userOf: (data) => userOf(store, data),
     read: (seal, now) => readStored(store, lifetime, seal, now),
     save: (write) => saveStored(store, lifetime, write),

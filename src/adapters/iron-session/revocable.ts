@@ -33,7 +33,7 @@ export async function readRevocable(mode: SessionMode, seal: string, meta: unkno
   const bookkeeping = meta !== null && typeof meta === 'object' ? (meta as Record<string, unknown>) : undefined
   const created = bookkeeping?.created
   const createdAt = typeof created === 'number' && Number.isFinite(created) ? created : expiresAt !== undefined ? expiresAt - ttl * 1000 : Date.now()
-  const sealIdentity: SealIdentity = { seal, createdAt, data, meta: bookkeeping, stored: false }
+  const sealIdentity: SealIdentity = { seal, createdAt, expiresAt, data, meta: bookkeeping, stored: false }
   const identity = mode.begin()
   const found = await mode.read(sealIdentity, identity, Date.now())
   if (found !== undefined && 'refused' in found) return { refused: found.message }

@@ -9,6 +9,15 @@ import { expireStale, readSeal, writeSeal } from './seal-cookies.ts'
 import { openWith, reasonOf, sealWith, type Opened } from './seal-data.ts'
 import { endRevocable, readRevocable, revocablePayload, revocationsFor, type RevocableRead } from './revocable.ts'
 
+/** The identity a seal carries (`__ifs.id` or `rid`, with `ra`, `u` and `created`), to keep on a re-save; undefined when it has none. */
+function identityOf(meta: unknown): Record<string, unknown> | undefined {
+  if (meta === null || typeof meta !== 'object') return undefined
+  const { id, rid, ra, u, created } = meta as Record<string, unknown>
+  const named = id ?? rid
+  if (typeof named !== 'string') return undefined
+  return Object.fromEntries(Object.entries({ created, sealed: Date.now(), id: named, ra, u }).filter(([, value]) => value !== undefined))
+}
+
 export type IronSession<T> = Partial<T> & {
   readonly save: () => Promise<void>
   readonly destroy: () => void
@@ -85,6 +94,10 @@ export async function createSession<T extends object>(jar: CookieJar, options: S
         }
         const sealing = revocations()
         let payload: Record<string, unknown> = session
+        // A session read with an identity (sealed where revocations are on) keeps it when a route without them re-saves it:
+        // otherwise the copy would take a new id from its MAC and outlive the session's sign-out.
+        const kept = sealing ? undefined : identityOf(opened?.meta)
+        if (kept) payload = { ...session, __ifs: kept }
         if (sealing) {
           const next = await revocablePayload(sealing, revocable, session, current.ttl)
           revocable = next.read
@@ -110,9 +123,13 @@ export async function createSession<T extends object>(jar: CookieJar, options: S
         jar.write(config.cookieName, '', { ...config.cookieOptions, maxAge: 0 })
         expireStale(jar, config.cookieName, config.cookieOptions, { whole: true, chunksBelow: 0 })
         if (config.extras.privateCache) jar.markPrivate?.()
-        // With extras.revocations the id read is revoked too: a promise, for the app to await (it rejects with SessionStoreError).
+        // With extras.revocations the id read is revoked too: a promise, for the app to await (it rejects with
+        // SessionStoreError, answer 503). iron-session code never awaits destroy(): a failure is then logged, never
+        // an unhandled rejection that ends the process.
         const ending = revocations()
-        return ending ? endRevocable(ending, revocable) : undefined
+        const revoking = ending ? endRevocable(ending, revocable) : undefined
+        revoking?.catch((error: unknown) => console.error('iron-fetch-session: session.destroy() could not revoke the session (await session.destroy() to answer 503 instead):', error))
+        return revoking
       },
     },
   })

@@ -1,0 +1,175 @@
+// Findings of the round-four review of revocations (issue 29; reproducers in ../shared/review-round-4/), each as
+// what a user relies on, on real Requests and Responses: anonymous visitors make no markers, seals that would
+// outlive their revocation are refused, a garbage listing is a failing store (503) rather than a sign-out, the
+// drop-in's destroy() never ends a process, and revocations set up per request are told in development.
+import * as ironSession9 from 'iron-session-9'
+import { createStorage, type Storage } from 'unstorage'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { getIronSession, type SessionOptions as IronSessionOptions } from '../src/adapters/iron-session.js'
+import { createSessions, type SessionOptions } from '../src/index.js'
+import { revocable } from '../src/revocations.js'
+import { SessionStoreError, sessionStore } from '../src/store/index.js'
+import { Jar, password, visit } from './helpers.js'
+
+type Data = { userId?: string; cart?: string[] }
+type Flash = { notice: string }
+
+afterEach(() => {
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+})
+
+const markers = async (storage: Storage) => (await storage.getKeys('ifs:rv:')).length
+
+describe('1. an anonymous visitor makes no revocation markers', () => {
+  it('a failed sign-in flash, read on the next request, then a sign-out: nothing is written to the revocation store', async () => {
+    const storage = createStorage()
+    const sessions = createSessions<Data, Flash>({ password, userId: (data) => data.userId, revocations: revocable({ store: storage, lag: 0 }) })
+    for (let visitor = 0; visitor < 20; visitor++) {
+      const jar = new Jar()
+      await visit(sessions as never, jar, (s) => (s as unknown as { flash(k: string, v: string): void }).flash('notice', 'Invalid password'))
+      const shown = await sessions.read(jar.request())
+      expect(shown.getFlash('notice')).toBe('Invalid password')
+      jar.apply(await sessions.commit(shown, new Response('ok')))
+      await visit(sessions as never, new Jar(jar.header), (s) => s.destroy())
+    }
+    expect(await markers(storage)).toBe(0)
+  })
+
+  it('a session that held something is still ended: a signed-in sign-out writes its marker', async () => {
+    const storage = createStorage()
+    const sessions = createSessions<Data>({ password, userId: (data) => data.userId, revocations: revocable({ store: storage, lag: 0 }) })
+    const jar = new Jar()
+    await visit(sessions, jar, (s) => s.set('userId', 'ada'))
+    const stolen = new Jar(jar.header)
+    await visit(sessions, jar, (s) => s.destroy())
+    expect(await markers(storage)).toBeGreaterThan(0)
+    expect((await sessions.read(stolen.request())).unsealError).toBe('revoked')
+  })
+})
+
+describe('2. a seal that would outlive its revocation is refused, with revocations and with a store', () => {
+  const day = 24 * 3600
+  const modes: Array<[string, () => Pick<SessionOptions<Data>, 'revocations' | 'store'>]> = [
+    ['revocations', () => ({ revocations: revocable({ store: createStorage(), lag: 0 }) })],
+    ['store (legacySeals: migrate)', () => ({ store: sessionStore(createStorage()) })],
+  ]
+  for (const [name, mode] of modes) {
+    it(`${name}: iron-session's ttl-0 and 30-day cookies, and ours sealed before ttl was lowered, read as expired; one within ttl reads`, async () => {
+      const reasons: string[] = []
+      const sessions = createSessions<Data>({ password, ttl: day, userId: (data) => data.userId, onUnsealError: (reason) => void reasons.push(reason), ...mode() })
+      const forever = await ironSession9.sealData({ userId: 'ada' }, { password, ttl: 0 })
+      const month = await ironSession9.sealData({ userId: 'ada' }, { password, ttl: 30 * day })
+      const before = new Jar()
+      await visit(createSessions<Data>({ password, ttl: 30 * day, userId: (data) => data.userId, ...mode() }), before, (s) => s.set('userId', 'ada'))
+      for (const cookie of [`session=${forever}`, `session=${month}`, before.header]) {
+        const session = await sessions.read(new Jar(cookie).request())
+        expect([session.isNew, session.data, session.unsealError]).toEqual([true, {}, 'expired'])
+      }
+      expect(reasons).toEqual(['expired', 'expired', 'expired'])
+      const fresh = await ironSession9.sealData({ userId: 'ada' }, { password, ttl: day })
+      expect((await sessions.read(new Jar(`session=${fresh}`).request())).data).toEqual({ userId: 'ada' })
+    })
+  }
+
+  it('cookie-only, the same seals read as before: without a store of revocations, nothing has to outlive them', async () => {
+    const sessions = createSessions<Data>({ password, ttl: day })
+    const forever = await ironSession9.sealData({ userId: 'ada' }, { password, ttl: 0 })
+    expect((await sessions.read(new Jar(`session=${forever}`).request())).data).toEqual({ userId: 'ada' })
+  })
+})
+
+describe('5. a revocation listing that is not one is a failing store, never a sign-out', () => {
+  for (const [name, answer] of [['null', () => null], ['an iterator', (keys: string[]) => keys.values()]] as const) {
+    it(`getKeys answering ${name}: the first read rejects with SessionStoreError, and no Set-Cookie clears the user's cookie`, async () => {
+      const storage = createStorage()
+      let broken = false
+      const store = {
+        getItem: (key: string) => storage.getItem(key),
+        setItem: (key: string, value: string) => storage.setItem(key, value),
+        removeItem: (key: string) => storage.removeItem(key),
+        getKeys: async (base: string) => (broken ? answer(await storage.getKeys(base)) : storage.getKeys(base)),
+      }
+      const jar = new Jar()
+      await visit(createSessions<Data>({ password, revocations: revocable({ store, lag: 5 }) }), jar, (s) => s.set('userId', 'ada'))
+      broken = true
+      const instance = createSessions<Data>({ password, revocations: revocable({ store, lag: 5 }) })
+      const read = instance.read(jar.request())
+      await expect(read).rejects.toBeInstanceOf(SessionStoreError)
+      await expect(read).rejects.toThrow('not an array of keys')
+    })
+  }
+})
+
+describe('6. the iron-session drop-in', () => {
+  const drop = (revocations: unknown) => ({ cookieName: 'session', password, extras: revocations ? { revocations: revocations as never, userId: (data: Record<string, unknown>) => data.userId as string | undefined } : undefined }) as IronSessionOptions
+
+  it('an un-awaited destroy() with a failing store is no unhandled rejection: it is logged with the fix; awaited, it rejects with SessionStoreError', async () => {
+    const failing = { getItem: () => null, setItem: () => Promise.reject(new Error('down')), removeItem: () => undefined, getKeys: () => [] }
+    const options = drop(revocable({ store: failing, lag: 0 }))
+    const jar = new Jar()
+    const response = new Response('ok')
+    const signIn = await getIronSession<Data>(jar.request(), response, options)
+    signIn.userId = 'ada'
+    await signIn.save()
+    jar.apply(response)
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const session = await getIronSession<Data>(jar.request(), new Response('ok'), options)
+      session.destroy() // as iron-session code calls it: not awaited
+      await vi.waitFor(() => expect(logged).toHaveBeenCalled())
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      expect(unhandled).toEqual([])
+      expect(String(logged.mock.calls[0]?.[0])).toContain('await session.destroy()')
+      const again = await getIronSession<Data>(jar.request(), new Response('ok'), options)
+      await expect(again.destroy() as unknown as Promise<void>).rejects.toBeInstanceOf(SessionStoreError)
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
+  it('a route without extras.revocations re-saves the session under the same id: the sign-out ends that copy too', async () => {
+    const store = createStorage()
+    const core = createSessions<Data>({ password, userId: (data) => data.userId, revocations: revocable({ store, lag: 0 }) })
+    const jar = new Jar()
+    await visit(core, jar, (s) => s.set('userId', 'ada'))
+    // A thief's copy passes through a route still on getIronSession without extras, which saves it.
+    const response = new Response('ok')
+    const old = await getIronSession<Data & { seen?: number }>(new Jar(jar.header).request(), response, drop(undefined))
+    old.seen = 1
+    await old.save()
+    const resaved = new Jar().apply(response)
+    expect((await core.read(resaved.request())).data).toEqual({ userId: 'ada', seen: 1 })
+    await visit(core, jar, (s) => s.destroy())
+    expect((await core.read(resaved.request())).unsealError).toBe('revoked')
+  })
+})
+
+describe('7. revocations set up per request are told, in development', () => {
+  it('an options function that calls revocable() on every call: one warning that says to make it once', async () => {
+    // Fresh modules: the warning is told once per process, and the tests above have set up revocations again and again.
+    vi.resetModules()
+    const fresh = { ...(await import('../src/revocations.js')), ...(await import('../src/adapters/fetch.js')) }
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const store = createStorage()
+    const handler = fresh.withSession<Data, Record<string, unknown>, []>(() => ({ password, revocations: fresh.revocable({ store, lag: 5 }) }), () => new Response('ok'))
+    for (let i = 0; i < 6; i++) await handler(new Request('https://app.example/'))
+    const told = warned.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('revocable('))
+    expect(told).toHaveLength(1)
+    expect(told[0]).toContain('Make revocable({ store, lag }) once, at module scope')
+  })
+
+  it('an app that sets up its sessions once is not told, however many requests it serves', async () => {
+    vi.resetModules()
+    const fresh = { ...(await import('../src/revocations.js')), ...(await import('../src/adapters/fetch.js')) }
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const plan = fresh.revocable({ store: createStorage(), lag: 5 })
+    const handler = fresh.withSession<Data, Record<string, unknown>, []>(() => ({ password, revocations: plan }), () => new Response('ok'))
+    const other = fresh.withSession<Data, Record<string, unknown>, []>({ password, cookieName: 'admin', revocations: fresh.revocable({ store: createStorage(), lag: 5 }) }, () => new Response('ok'))
+    for (let i = 0; i < 20; i++) await Promise.all([handler(new Request('https://app.example/')), other(new Request('https://app.example/'))])
+    expect(warned.mock.calls.filter(([message]) => String(message).includes('revocable('))).toEqual([])
+  })
+})
