@@ -173,3 +173,44 @@ describe('7. revocations set up per request are told, in development', () => {
     expect(warned.mock.calls.filter(([message]) => String(message).includes('revocable('))).toEqual([])
   })
 })
+
+describe('4. the lag bounds how stale a waited-on view may be', () => {
+  it('a read that finds the view older than the lag does not settle for a slow listing that began before the revocation', async () => {
+    const backing = createStorage()
+    // A listing that sees the keys as they are when it starts, and answers when the test lets it (a long SCAN).
+    let holding = false
+    const held: Array<() => void> = []
+    const store = {
+      getItem: (key: string) => backing.getItem(key),
+      setItem: (key: string, value: string) => backing.setItem(key, value),
+      removeItem: (key: string) => backing.removeItem(key),
+      getKeys: async (base: string) => {
+        const keys = await backing.getKeys(base)
+        if (holding) await new Promise<void>((resolve) => held.push(resolve))
+        return keys
+      },
+    }
+    const make = () => createSessions<Data>({ password, revocations: revocable({ store, lag: 1 }) })
+    const [a, b] = [make(), make()]
+    const jar = new Jar()
+    await visit(a, jar, (s) => s.set('userId', 'ada'))
+    const stolen = new Jar(jar.header)
+    const t0 = Date.now()
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 })
+    expect((await b.read(stolen.request())).data).toEqual({ userId: 'ada' }) // b's view loads
+    // Past half the lag, b starts a background refresh whose listing is slow.
+    holding = true
+    vi.setSystemTime(t0 + 600)
+    expect((await b.read(stolen.request())).data).toEqual({ userId: 'ada' })
+    await vi.waitFor(() => expect(held.length).toBeGreaterThan(0))
+    holding = false
+    // The user signs out on a.
+    vi.setSystemTime(t0 + 700)
+    await visit(a, jar, (s) => s.destroy())
+    // A lag after the sign-out, b's view is older than the lag: the read must not decide from the slow listing.
+    vi.setSystemTime(t0 + 1_800)
+    const reading = b.read(stolen.request())
+    for (const release of held.splice(0)) release()
+    expect((await reading).unsealError).toBe('revoked')
+  })
+})

@@ -203,7 +203,9 @@ export class Revocations implements IdentityParts {
     const view = this.view
     if (!view) return this.#strictVerdict(seal)
     const loadedAt = view.loadedAt
-    if (loadedAt === undefined || (now - loadedAt >= this.lag * 1000 && now >= view.retryAt)) return this.#refresh(now, true).then(() => this.#viewVerdict(view, seal))
+    // Waited on, a refresh counts only if its listing began within the lag of this read: one begun earlier (a slow
+    // listing) may predate a revocation this read must see.
+    if (loadedAt === undefined || (now - loadedAt >= this.lag * 1000 && now >= view.retryAt)) return this.#refresh(now, true, now - this.lag * 1000).then(() => this.#viewVerdict(view, seal))
     // Refreshed in the background halfway through the lag, so that under traffic no request waits;
     // after a failed refresh, not before retryAt (a lag later), or an outage would cost a store call a request.
     if (now - loadedAt >= this.lag * 500 && !view.refreshing && now >= view.retryAt) void this.#refresh(now, false)
@@ -263,11 +265,11 @@ export class Revocations implements IdentityParts {
    * request is waiting on it; on failure the view stays as it was, and requests go on from
    * it (or, before any view, fail closed) until lag seconds later.
    */
-  #refresh(now: number, waited: boolean): Promise<void> {
+  #refresh(now: number, waited: boolean, notBefore = 0): Promise<void> {
     const view = this.view as RevocationView
     // On Workers a refresh started by a request already answered may never settle (its I/O belongs to
     // that request): past the store timeout, later requests start their own rather than wait on it.
-    if (view.refreshing && now - view.refreshingSince <= this.#store.timeout) return view.refreshing
+    if (view.refreshing && now - view.refreshingSince <= this.#store.timeout && view.refreshingSince >= notBefore) return view.refreshing
     const started = now
     const since = view.loadedAt
     const run = async () => {
@@ -281,7 +283,8 @@ export class Revocations implements IdentityParts {
       })
       listed.forEach((keys, i) => this.#absorb(view, prefixes[i] as string, keys))
       view.prune(Date.now())
-      view.loadedAt = started
+      // Two refreshes may overlap (a waited one does not wait on an older listing): the view is as new as the newest.
+      if (view.loadedAt === undefined || view.loadedAt < started) view.loadedAt = started
     }
     const refreshing = run()
       .catch((error: unknown) => {
