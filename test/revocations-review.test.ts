@@ -4,7 +4,9 @@
 // drop-in's destroy() never ends a process, and revocations set up per request are told in development.
 import * as ironSession9 from 'iron-session-9'
 import { createStorage, type Storage } from 'unstorage'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import redisDriver from 'unstorage/drivers/redis'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { startRedis, type RunningRedis } from '../bench/redis.js'
 import { getIronSession, type SessionOptions as IronSessionOptions } from '../src/adapters/iron-session.js'
 import { createSessions, type SessionOptions } from '../src/index.js'
 import { revocable } from '../src/revocations.js'
@@ -213,4 +215,55 @@ describe('4. the lag bounds how stale a waited-on view may be', () => {
     for (const release of held.splice(0)) release()
     expect((await reading).unsealError).toBe('revoked')
   })
+})
+
+describe('scale: on Redis, a lagged refresh costs the new revocations, not the keys the database holds', () => {
+  let redis: RunningRedis
+  beforeAll(async () => {
+    redis = await startRedis()
+  }, 30_000)
+  afterAll(async () => {
+    await redis?.stop()
+  })
+
+  it('with 30,000 other keys, five refreshes and a new instance\'s first load take a few commands, not a scan', async () => {
+    const storage = createStorage({ driver: redisDriver({ url: redis.url }) })
+    try {
+      const client = storage.getMount('').driver.getInstance!() as { pipeline(): { set(key: string, value: string): unknown; exec(): Promise<unknown> }; info(section: string): Promise<string> }
+      for (let batch = 0; batch < 30; batch++) {
+        const pipeline = client.pipeline()
+        for (let i = 0; i < 1000; i++) pipeline.set(`app:cache:${batch}:${i}`, 'x')
+        await pipeline.exec()
+      }
+      const commands = async () => Number(/total_commands_processed:(\d+)/.exec(await client.info('stats'))![1])
+      const make = () => createSessions<Data>({ password, userId: (data) => data.userId, revocations: revocable({ store: storage, lag: 1 }) })
+      const writer = make()
+      const jars = await Promise.all(Array.from({ length: 3 }, async (_, i) => {
+        const jar = new Jar()
+        await visit(writer, jar, (s) => s.set('userId', `scale-${i}`))
+        return jar
+      }))
+      const reader = make()
+      const before = await commands()
+      expect((await reader.read(jars[0]!.request())).data).toEqual({ userId: 'scale-0' }) // the first load
+      const t0 = Date.now()
+      vi.useFakeTimers({ toFake: ['Date'], now: t0 })
+      for (let refresh = 1; refresh <= 5; refresh++) {
+        vi.setSystemTime(t0 + refresh * 1_100) // each read finds the view a lag old, and waits for a refresh
+        await reader.read(jars[0]!.request())
+      }
+      vi.useRealTimers()
+      // INFO itself counts one; a scan of 30,000 keys (the key-listing log) would be thousands of commands a refresh.
+      expect((await commands()) - before).toBeLessThanOrEqual(10)
+      // And the log does its work: a sign-out on the writer is refused on the reader at its next refresh.
+      const stolen = new Jar(jars[1]!.header)
+      expect((await reader.read(stolen.request())).data).toEqual({ userId: 'scale-1' })
+      await visit(writer, jars[1]!, (s) => s.destroy())
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 10_000 })
+      expect((await reader.read(stolen.request())).unsealError).toBe('revoked')
+    } finally {
+      vi.useRealTimers()
+      await storage.dispose()
+    }
+  }, 60_000)
 })

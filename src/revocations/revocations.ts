@@ -32,6 +32,7 @@ import { withIdentity, type IdentityParts, type ModeSaved, type ModeWrite, type 
 import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, RECORD_PREFIX, revokedTtl, ttlOption, userOf, type SessionStore, type StoreConfig } from '../store/store.ts'
 import { checkKeys } from '../core/strict.ts'
 import { DEV } from '../core/messages.ts'
+import { streamLogOf, type StreamLog } from './stream-log.ts'
 import { USER_KEY, userKeys } from '../store/user-key.ts'
 import { endedBy, parseNotBefore, type NotBefore } from '../store/user-index.ts'
 
@@ -147,6 +148,15 @@ export class Revocations implements IdentityParts {
     this.lifetime = { ttl: config.ttl, maxLifetime: config.maxLifetime }
     this.markerSeconds = revokedTtl(config.ttl, config.maxLifetime) as number
     this.view = this.lag > 0 ? new RevocationView() : undefined
+    this.#stream = streamLogOf(options.store)
+  }
+
+  /** On unstorage's Redis driver: the log is one Redis stream (stream-log.ts), read from where the last refresh ended. */
+  readonly #stream: StreamLog | undefined
+
+  /** How this kind of log is read: 'stream' (Redis) or 'keys' (any other store: minute buckets listed by prefix). */
+  get log(): 'stream' | 'keys' {
+    return this.#stream ? 'stream' : 'keys'
   }
 
   get userId(): StoreConfig['userId'] {
@@ -272,7 +282,21 @@ export class Revocations implements IdentityParts {
     if (view.refreshing && now - view.refreshingSince <= this.#store.timeout && view.refreshingSince >= notBefore) return view.refreshing
     const started = now
     const since = view.loadedAt
+    const stream = this.#stream
+    const lifetimeMs = this.markerSeconds * 1000
     const run = async () => {
+      if (stream) {
+        // What was appended since the last refresh: a cost in proportion to the new revocations, whatever else the database holds.
+        await guarded(this.#store, 'list', 'refreshing the revocation view', () =>
+          stream.refresh({
+            addId: (id, at) => view.addId(id, bucketOf(at), (bucketOf(at) + 1) * BUCKET_MS + lifetimeMs),
+            addUser: (key, at, except) => view.addUser(key, at, except, at + lifetimeMs),
+          }),
+        )
+        view.prune(Date.now())
+        if (view.loadedAt === undefined || view.loadedAt < started) view.loadedAt = started
+        return
+      }
       const buckets = since === undefined ? [] : bucketRange(since - SKEW_MS, started + SKEW_MS)
       const prefixes = since === undefined || buckets.length > MAX_BUCKETS_LISTED ? [LOG] : buckets.map(revocationKeys.bucket)
       const listed = await guarded(this.#store, 'list', 'refreshing the revocation view', async () => {
@@ -342,8 +366,12 @@ export class Revocations implements IdentityParts {
     const bucket = bucketOf(now)
     const store = this.#store.store
     const ttl = ttlOption(this.markerSeconds + BUCKET_MS / 1000)
+    const stream = this.#stream
     await guarded(this.#store, 'end', `revoking session ${shortId(id)}`, () =>
-      Promise.all([call(store, 'setItem', revocationKeys.id(id), `${RECORD_PREFIX}revoked`, ttl), call(store, 'setItem', revocationKeys.loggedId(bucket, id), `${RECORD_PREFIX}revoked`, ttl)]),
+      Promise.all([
+        call(store, 'setItem', revocationKeys.id(id), `${RECORD_PREFIX}revoked`, ttl),
+        stream ? stream.logId(id, now - this.markerSeconds * 1000) : call(store, 'setItem', revocationKeys.loggedId(bucket, id), `${RECORD_PREFIX}revoked`, ttl),
+      ]),
     )
     // This instance refuses it at once.
     this.view?.addId(id, bucket, (bucket + 1) * BUCKET_MS + this.markerSeconds * 1000)
@@ -360,8 +388,14 @@ export class Revocations implements IdentityParts {
     const store = this.#store.store
     const ttl = ttlOption(this.markerSeconds + BUCKET_MS / 1000)
     const value = `${RECORD_PREFIX}${JSON.stringify(except === undefined ? { at } : { at, except })}`
+    const stream = this.#stream
     await guarded(this.#store, 'end', "revoking a user's sessions", () =>
-      Promise.all(keys.flatMap((key) => [call(store, 'setItem', revocationKeys.user(key), value, ttl), call(store, 'setItem', revocationKeys.loggedUser(bucket, key, at, except), `${RECORD_PREFIX}revoked`, ttl)])),
+      Promise.all(
+        keys.flatMap((key) => [
+          call(store, 'setItem', revocationKeys.user(key), value, ttl),
+          stream ? stream.logUser(key, at, except, at - this.markerSeconds * 1000) : call(store, 'setItem', revocationKeys.loggedUser(bucket, key, at, except), `${RECORD_PREFIX}revoked`, ttl),
+        ]),
+      ),
     )
     for (const key of keys) this.view?.addUser(key, at, except, at + this.markerSeconds * 1000)
   }
@@ -397,22 +431,10 @@ export function revocable(options: RevocationsOptions): Plan {
   if (lag > 0 && typeof (store as SessionStore).getKeys !== 'function') {
     throw new TypeError('iron-fetch-session: revocations with a lag need a store with getKeys, to list new revocations (an unstorage Storage has it); or set lag: 0.')
   }
-  if (lag > 0 && listsOneClusterNode(store)) {
-    throw new TypeError(
-      "iron-fetch-session: revocations with a lag list new revocations with getKeys, and unstorage's Redis driver in cluster mode lists one node only, so revocations stored on the other masters would be missed. Set lag: 0 (strict reads, which work on a cluster), or keep revocations in a single Redis.",
-    )
-  }
   if (onOutage !== 'closed' && onOutage !== 'open') throw new TypeError(`iron-fetch-session: revocations.onOutage must be 'closed' (default: a failing store answers 503) or 'open'; got ${String(onOutage)}.`)
   if (onRefreshError !== undefined && typeof onRefreshError !== 'function') throw new TypeError('iron-fetch-session: revocations.onRefreshError must be a function (error) => void.')
   const checked = { store, lag, onOutage, onRefreshError }
   return { [PLAN]: (config: ModeOptions) => withIdentity(bind(checked, config)), option: 'revocations' }
-}
-
-/** An unstorage Storage with its Redis driver in cluster mode on any mount: that driver's getKeys SCANs one node of the cluster. */
-function listsOneClusterNode(store: unknown): boolean {
-  type Mount = { driver?: { name?: unknown; options?: { cluster?: unknown } } }
-  const mounts = (store as { getMounts?: (base: string) => Mount[] }).getMounts?.('')
-  return Array.isArray(mounts) && mounts.some((mount) => mount.driver?.name === 'redis' && mount.driver.options?.cluster !== undefined)
 }
 
 function bind(options: RevocationsOptions, config: Pick<ModeOptions, 'passwords' | 'ttl' | 'maxLifetime' | 'storeTimeout' | 'userId'>): Revocations {

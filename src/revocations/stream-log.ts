@@ -1,0 +1,109 @@
+/**
+ * The revocation log on Redis itself: one stream, `ifs:rv:stream` (after the driver's `base`), used when
+ * `revocable({ store })` is given unstorage's Redis driver (single or cluster): the driver hands over its ioredis
+ * client, and apps that followed the README change nothing.
+ *
+ *   XADD ifs:rv:stream MINID ~ <now − lifetime> * t id v <id>                      a revoked id
+ *   XADD ifs:rv:stream MINID ~ <now − lifetime> * t user v <userKey> at <ms> x <id|->  a user's not-before
+ *
+ * A refresh reads the entries after the last one it saw (`XRANGE (last +`), so it costs in proportion to the
+ * new revocations, whatever else the database holds; the first one reads the live entries. Each append trims
+ * entries older than the longest a seal can live, so the stream never outgrows what can still matter. A
+ * stream has no TTL, so a `volatile-*` eviction policy never takes it. On a cluster the stream is one key,
+ * on one shard (ioredis routes it); the markers for strict reads stay where they were (`ifs:rv:id:<id>`,
+ * `ifs:rv:user:<key>`, through the store).
+ */
+import { isSessionId } from '../core/ids.ts'
+import { USER_KEY } from '../store/user-key.ts'
+
+/** The ioredis calls used (a Redis or a Cluster client). */
+export interface StreamClient {
+  xadd(key: string, ...args: string[]): Promise<unknown>
+  xrange(key: string, start: string, end: string, count: 'COUNT', n: number): Promise<unknown>
+}
+
+/** What a refresh adds to the view. */
+export interface LogSink {
+  addId(id: string, at: number): void
+  addUser(userKey: string, at: number, except: string | undefined): void
+}
+
+const STREAM = 'ifs:rv:stream'
+/** Entries read a round trip: a burst of revocations is read in pages. */
+const PAGE = 1000
+
+/** The stream log, or undefined when the store is not unstorage's Redis driver (then revocations list keys, as before). */
+export function streamLogOf(store: unknown): StreamLog | undefined {
+  type Mount = { base?: string; driver?: { name?: unknown; options?: { base?: unknown }; getInstance?: () => unknown } }
+  const mount = (store as { getMount?: (key: string) => Mount }).getMount?.(STREAM)
+  const driver = mount?.driver
+  if (!driver || driver.name !== 'redis' || typeof driver.getInstance !== 'function') return undefined
+  // The key as the driver writes it: the mount's own key, under the driver's base.
+  const relative = STREAM.slice((mount.base ?? '').length)
+  const base = typeof driver.options?.base === 'string' ? driver.options.base.replace(/:$/, '') : ''
+  const getInstance = driver.getInstance.bind(driver)
+  return new StreamLog(() => getInstance() as StreamClient, base ? `${base}:${relative}` : relative)
+}
+
+export class StreamLog {
+  /** The id of the last entry absorbed: the next refresh reads after it. */
+  #last: string | undefined
+
+  constructor(
+    readonly client: () => StreamClient,
+    readonly key: string,
+  ) {}
+
+  /** Appends an entry, trimming those older than `oldest` (ms): nothing a seal could still need. */
+  append(fields: string[], oldest: number): Promise<unknown> {
+    return this.client().xadd(this.key, 'MINID', '~', String(Math.max(0, Math.floor(oldest))), '*', ...fields)
+  }
+
+  logId(id: string, oldest: number): Promise<unknown> {
+    return this.append(['t', 'id', 'v', id], oldest)
+  }
+
+  logUser(userKey: string, at: number, except: string | undefined, oldest: number): Promise<unknown> {
+    return this.append(['t', 'user', 'v', userKey, 'at', String(at), 'x', except ?? '-'], oldest)
+  }
+
+  /** Reads what was appended since the last refresh (the live entries, the first time) into the view. */
+  async refresh(sink: LogSink): Promise<void> {
+    let start = this.#last === undefined ? '-' : `(${this.#last}`
+    for (;;) {
+      const page = await this.client().xrange(this.key, start, '+', 'COUNT', PAGE)
+      if (!Array.isArray(page)) throw new TypeError(`XRANGE answered ${page === null ? 'null' : typeof page}, not a list of entries`)
+      for (const entry of page as Array<[string, string[]]>) absorb(sink, entry)
+      const last = (page[page.length - 1] as [string, string[]] | undefined)?.[0]
+      if (last !== undefined && (this.#last === undefined || after(last, this.#last))) this.#last = last
+      if (page.length < PAGE || last === undefined) return
+      start = `(${last}`
+    }
+  }
+}
+
+/** Stream ids are `<ms>-<seq>`: whether `a` comes after `b`. */
+function after(a: string, b: string): boolean {
+  const [am = 0, as = 0] = a.split('-').map(Number)
+  const [bm = 0, bs = 0] = b.split('-').map(Number)
+  return am > bm || (am === bm && as > bs)
+}
+
+function absorb(sink: LogSink, entry: [string, string[]]): void {
+  const [streamId, fields] = entry
+  if (typeof streamId !== 'string' || !Array.isArray(fields)) return
+  const at = Number(streamId.split('-', 1)[0])
+  if (!Number.isSafeInteger(at)) return
+  const value = (name: string) => {
+    for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1]
+    return undefined
+  }
+  const kind = value('t')
+  const subject = value('v')
+  if (kind === 'id' && isSessionId(subject)) sink.addId(subject, at)
+  else if (kind === 'user' && typeof subject === 'string' && USER_KEY.test(subject)) {
+    const notBefore = Number(value('at'))
+    const except = value('x')
+    if (Number.isSafeInteger(notBefore)) sink.addUser(subject, notBefore, isSessionId(except) ? except : undefined)
+  }
+}
