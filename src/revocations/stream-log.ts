@@ -20,7 +20,11 @@ import { USER_KEY } from '../store/user-key.ts'
 export interface StreamClient {
   xadd(key: string, ...args: string[]): Promise<unknown>
   xrange(key: string, start: string, end: string, count: 'COUNT', n: number): Promise<unknown>
+  config?(operation: 'GET', parameter: string): Promise<unknown>
 }
+
+/** Told once per process: a Redis that may evict what revocations need. */
+let evictionTold = false
 
 /** What a refresh adds to the view. */
 export interface LogSink {
@@ -69,6 +73,7 @@ export class StreamLog {
 
   /** Reads what was appended since the last refresh (the live entries, the first time) into the view. */
   async refresh(sink: LogSink): Promise<void> {
+    if (this.#last === undefined && !evictionTold) await checkEvictionOf(this.client())
     let start = this.#last === undefined ? '-' : `(${this.#last}`
     for (;;) {
       const page = await this.client().xrange(this.key, start, '+', 'COUNT', PAGE)
@@ -80,6 +85,30 @@ export class StreamLog {
       start = `(${last}`
     }
   }
+}
+
+/**
+ * Once, with the first load: a Redis whose maxmemory-policy evicts keys may take a revocation marker (`volatile-*`,
+ * which evicts keys with a TTL: strict reads would then accept a signed-out cookie) or the stream itself (`allkeys-*`).
+ * Where CONFIG is not allowed (some managed Redis), nothing is said.
+ */
+async function checkEvictionOf(client: StreamClient): Promise<void> {
+  let policy: unknown
+  try {
+    const reply = await client.config?.('GET', 'maxmemory-policy')
+    policy = Array.isArray(reply) ? reply[1] : undefined
+  } catch {
+    return
+  }
+  if (evictionTold || typeof policy !== 'string' || policy === 'noeviction') return
+  evictionTold = true
+  console.warn(
+    `iron-fetch-session: the Redis that keeps revocations may evict keys under memory pressure (maxmemory-policy ${policy}): ` +
+      (policy.startsWith('allkeys')
+        ? 'it may evict the revocation log and markers, and a signed-out cookie would read again. '
+        : 'it may evict revocation markers (they have a TTL), and with strict reads (lag: 0) a signed-out cookie would read again. ') +
+      'Give revocations a Redis (or a database) with maxmemory-policy noeviction, and persistence (appendonly yes), so that neither memory pressure nor a restart loses one.',
+  )
 }
 
 /** Stream ids are `<ms>-<seq>`: whether `a` comes after `b`. */
