@@ -268,6 +268,34 @@ describe('scale: on Redis, a lagged refresh costs the new revocations, not the k
     }
   }, 60_000)
 
+  it('push: with lag 30, a sign-out on one instance is refused on another within seconds, not a lag; with push false, the old view holds', async () => {
+    // As the README sets Redis up: no offline queue, connected on first use (the push connection is a duplicate of it).
+    const storage = createStorage({ driver: redisDriver({ url: redis.url, enableOfflineQueue: false, lazyConnect: true }) })
+    await (storage.getMount('').driver.getInstance!() as { connect(): Promise<void> }).connect()
+    try {
+      const make = (push: boolean) => createSessions<Data>({ password, userId: (data) => data.userId, revocations: revocable({ store: storage, lag: 30, push }) })
+      const [writer, listening, polling] = [make(true), make(true), make(false)]
+      const jar = new Jar()
+      await visit(writer, jar, (s) => s.set('userId', 'push'))
+      const stolen = new Jar(jar.header)
+      for (const reader of [listening, polling]) expect((await reader.read(stolen.request())).data).toEqual({ userId: 'push' }) // views load
+      await visit(writer, jar, (s) => s.destroy())
+      const signedOut = Date.now()
+      // Bounded by what push takes (milliseconds), far under the lag: poll until refused, up to 5 s.
+      let reason: string | undefined
+      while (Date.now() - signedOut < 5_000) {
+        reason = (await listening.read(stolen.request())).unsealError
+        if (reason === 'revoked') break
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      expect(reason).toBe('revoked')
+      // Without push, the view is the one loaded before the sign-out until a lag has passed.
+      expect((await polling.read(stolen.request())).data).toEqual({ userId: 'push' })
+    } finally {
+      await storage.dispose()
+    }
+  }, 30_000)
+
   it('a Redis that may evict revocation markers is told once, with the settings to use; noeviction is not', async () => {
     for (const [policy, told] of [['volatile-lru', 1], ['noeviction', 0]] as const) {
       vi.resetModules() // told once per process: fresh modules for each policy

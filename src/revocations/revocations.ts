@@ -51,9 +51,15 @@ export interface RevocationsOptions {
   onOutage?: 'closed' | 'open'
   /** Told when a lagged view could not be refreshed; reads go on from the last view. */
   onRefreshError?: ((error: unknown) => void) | undefined
+  /**
+   * On unstorage's Redis driver (the log is a Redis stream): hear revocations as they are written, on a connection
+   * of its own (a duplicate of the driver's client), so a sign-out holds everywhere in milliseconds; `lag` then bounds
+   * how stale the view may get when that connection hears nothing. Default true; false reads the log once a lag.
+   */
+  push?: boolean
 }
 
-const KNOWN = ['store', 'lag', 'onOutage', 'onRefreshError'] as const
+const KNOWN = ['store', 'lag', 'onOutage', 'onRefreshError', 'push'] as const
 export const DEFAULT_LAG = 5
 const BUCKET_MS = 60_000
 const SKEW_MS = SKEW_SECONDS * 1000
@@ -149,7 +155,10 @@ export class Revocations implements IdentityParts {
     this.markerSeconds = revokedTtl(config.ttl, config.maxLifetime) as number
     this.view = this.lag > 0 ? new RevocationView() : undefined
     this.#stream = streamLogOf(options.store)
+    this.#push = options.push !== false
   }
+
+  readonly #push: boolean
 
   /** On unstorage's Redis driver: the log is one Redis stream (stream-log.ts), read from where the last refresh ended. */
   readonly #stream: StreamLog | undefined
@@ -295,6 +304,21 @@ export class Revocations implements IdentityParts {
         )
         view.prune(Date.now())
         if (view.loadedAt === undefined || view.loadedAt < started) view.loadedAt = started
+        // Then listen: what is written from now on reaches the view at once, and keeps it fresh while the connection answers.
+        if (this.#push) {
+          stream.listen(
+            {
+              addId: (id, at) => view.addId(id, bucketOf(at), (bucketOf(at) + 1) * BUCKET_MS + lifetimeMs),
+              addUser: (key, at, except) => view.addUser(key, at, except, at + lifetimeMs),
+              fresh: (at) => {
+                if (view.loadedAt !== undefined && view.loadedAt >= at) return
+                view.loadedAt = at
+                view.prune(at)
+              },
+            },
+            Math.max(100, Math.floor(this.lag * 500)),
+          )
+        }
         return
       }
       const buckets = since === undefined ? [] : bucketRange(since - SKEW_MS, started + SKEW_MS)
@@ -423,7 +447,7 @@ function bucketRange(from: number, to: number): number[] {
 export function revocable(options: RevocationsOptions): Plan {
   if (options === null || typeof options !== 'object') throw new TypeError('iron-fetch-session: revocable() takes { store, lag? }, with store an unstorage Storage.')
   checkKeys(options, KNOWN, 'revocations option')
-  const { store, lag = DEFAULT_LAG, onOutage = 'closed', onRefreshError } = options
+  const { store, lag = DEFAULT_LAG, onOutage = 'closed', onRefreshError, push = true } = options
   checkStoreShape(store, 'revocations.store')
   if (typeof lag !== 'number' || !Number.isFinite(lag) || lag < 0 || lag > 3600) {
     throw new TypeError(`iron-fetch-session: revocations.lag must be a number of seconds from 0 (strict: the store is read on every request) to 3600; got ${String(lag)}.`)
@@ -433,7 +457,8 @@ export function revocable(options: RevocationsOptions): Plan {
   }
   if (onOutage !== 'closed' && onOutage !== 'open') throw new TypeError(`iron-fetch-session: revocations.onOutage must be 'closed' (default: a failing store answers 503) or 'open'; got ${String(onOutage)}.`)
   if (onRefreshError !== undefined && typeof onRefreshError !== 'function') throw new TypeError('iron-fetch-session: revocations.onRefreshError must be a function (error) => void.')
-  const checked = { store, lag, onOutage, onRefreshError }
+  if (typeof push !== 'boolean') throw new TypeError(`iron-fetch-session: revocations.push must be true (default: hear revocations as they are written, on Redis) or false; got ${String(push)}.`)
+  const checked = { store, lag, onOutage, onRefreshError, push }
   return { [PLAN]: (config: ModeOptions) => withIdentity(bind(checked, config)), option: 'revocations' }
 }
 

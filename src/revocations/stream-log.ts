@@ -32,6 +32,22 @@ export interface LogSink {
   addUser(userKey: string, at: number, except: string | undefined): void
 }
 
+/** What push adds: every entry appended before `at` has been absorbed, so the view is as fresh as that. */
+export interface PushSink extends LogSink {
+  fresh(at: number): void
+}
+
+/** The connection push blocks on: a duplicate of the app's client. */
+interface PushClient {
+  xread(...args: Array<string | number>): Promise<unknown>
+  on(event: 'error', listener: (error: unknown) => void): unknown
+  once?(event: 'connect', listener: () => void): unknown
+  disconnect(): void
+  connect?(): Promise<unknown>
+  status?: string
+  stream?: { unref?(): void }
+}
+
 const STREAM = 'ifs:rv:stream'
 /** Entries read a round trip: a burst of revocations is read in pages. */
 const PAGE = 1000
@@ -52,6 +68,7 @@ export function streamLogOf(store: unknown): StreamLog | undefined {
 export class StreamLog {
   /** The id of the last entry absorbed: the next refresh reads after it. */
   #last: string | undefined
+  #listening = false
 
   constructor(
     readonly client: () => StreamClient,
@@ -69,6 +86,56 @@ export class StreamLog {
 
   logUser(userKey: string, at: number, except: string | undefined, oldest: number): Promise<unknown> {
     return this.append(['t', 'user', 'v', userKey, 'at', String(at), 'x', except ?? '-'], oldest)
+  }
+
+  /**
+   * Push: a blocking read (`XREAD BLOCK`) on a connection of its own, a duplicate of the app's client, so a
+   * revocation reaches this instance's view as it is written, and the view counts as fresh as long as the
+   * connection answers (every `blockMs` at the latest). It stops when the app's client ends, or at its first
+   * failure: refreshes then read the log as before (the lag bounds how stale the view gets), and the next one
+   * starts it again. Its socket does not keep a process alive.
+   */
+  listen(sink: PushSink, blockMs: number): void {
+    if (this.#listening) return
+    const main = this.client() as StreamClient & { duplicate?(): PushClient; status?: string }
+    if (typeof main.duplicate !== 'function') return
+    let sub: PushClient
+    try {
+      sub = main.duplicate()
+    } catch {
+      return
+    }
+    this.#listening = true
+    // An 'error' event without a listener would throw; a failure ends the loop below instead.
+    sub.on('error', () => {})
+    const unref = () => sub.stream?.unref?.()
+    unref()
+    sub.once?.('connect', unref)
+    const loop = async () => {
+      try {
+        // A client made with lazyConnect (the README's Redis setup) duplicates unconnected, and without an offline queue it would refuse the read.
+        if (sub.status === 'wait' && typeof sub.connect === 'function') await sub.connect()
+        unref()
+        while (main.status !== 'end' && main.status !== 'close') {
+          const issued = Date.now()
+          const reply = await sub.xread('BLOCK', blockMs, 'STREAMS', this.key, this.#last ?? '0-0')
+          if (Array.isArray(reply)) {
+            for (const [, entries] of reply as Array<[string, Array<[string, string[]]>]>) {
+              for (const entry of entries ?? []) absorb(sink, entry)
+              const last = entries?.[entries.length - 1]?.[0]
+              if (last !== undefined && (this.#last === undefined || after(last, this.#last))) this.#last = last
+            }
+          }
+          sink.fresh(issued)
+        }
+      } catch {
+        // Refreshes go on reading the log; the next successful one listens again.
+      } finally {
+        this.#listening = false
+        sub.disconnect()
+      }
+    }
+    void loop()
   }
 
   /** Reads what was appended since the last refresh (the live entries, the first time) into the view. */
