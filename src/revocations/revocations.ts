@@ -29,7 +29,7 @@ import { SKEW_SECONDS } from '../core/seal.ts'
 import { isSessionId, shortId } from '../core/ids.ts'
 import { needsMode, PLAN, type ModeOptions, type Plan, type SealIdentity, type StoredSessionInfo } from '../core/mode.ts'
 import { withIdentity, type IdentityParts, type ModeSaved, type ModeWrite, type PartsRead } from '../core/identity.ts'
-import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, RECORD_PREFIX, revokedTtl, ttlOption, userOf, type SessionStore, type StoreConfig } from '../store/store.ts'
+import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, RECORD_PREFIX, revokedTtl, SessionStoreError, ttlOption, userOf, type SessionStore, type StoreConfig } from '../store/store.ts'
 import { checkKeys } from '../core/strict.ts'
 import { DEV } from '../core/messages.ts'
 import { streamLogOf, type StreamLog } from './stream-log.ts'
@@ -47,9 +47,12 @@ export interface RevocationsOptions {
    * refreshed within that time, with no store call. 0: strict, the store is read on every request.
    */
   lag?: number
-  /** A store that fails: 'closed' (default) answers SessionStoreError (503); 'open' reads the session as not revoked. */
+  /**
+   * A store that fails: 'closed' (default) answers SessionStoreError (503), strict reads at once and lagged ones once
+   * their view is older than the lag; 'open' reads the session as not revoked (lagged: from the view as it is).
+   */
   onOutage?: 'closed' | 'open'
-  /** Told when a lagged view could not be refreshed; reads go on from the last view. */
+  /** Told when a lagged view could not be refreshed; reads go on from the last view while it is within the lag. */
   onRefreshError?: ((error: unknown) => void) | undefined
   /**
    * On unstorage's Redis driver (the log is a Redis stream): hear revocations as they are written, on a connection
@@ -222,12 +225,17 @@ export class Revocations implements IdentityParts {
     const view = this.view
     if (!view) return this.#strictVerdict(seal)
     const loadedAt = view.loadedAt
-    // Waited on, a refresh counts only if its listing began within the lag of this read: one begun earlier (a slow
-    // listing) may predate a revocation this read must see.
-    if (loadedAt === undefined || (now - loadedAt >= this.lag * 1000 && now >= view.retryAt)) return this.#refresh(now, true, now - this.lag * 1000).then(() => this.#viewVerdict(view, seal))
+    if (loadedAt === undefined || now - loadedAt >= this.lag * 1000) {
+      // Waited on, a refresh counts only if its listing began within the lag of this read: one begun earlier (a slow
+      // listing) may predate a revocation this read must see.
+      if (now >= view.retryAt) return this.#refresh(now, true, now - this.lag * 1000).then(() => this.#viewVerdict(view, seal))
+      // The store failed within the last lag, and the view is older than the lag: it may miss a revocation. Closed (the
+      // default): an error for the app to answer (503), without another store call until retryAt; open: the view as it is.
+      if (!this.open) throw new SessionStoreError('list', `the revocation view is ${loadedAt === undefined ? 'not loaded' : `${now - loadedAt} ms old`}, past the lag (${this.lag} s), and the store could not be read. The session is unknown, not empty: answer 503 and let the client retry.`)
+    }
     // Refreshed in the background halfway through the lag, so that under traffic no request waits;
     // after a failed refresh, not before retryAt (a lag later), or an outage would cost a store call a request.
-    if (now - loadedAt >= this.lag * 500 && !view.refreshing && now >= view.retryAt) void this.#refresh(now, false)
+    if (loadedAt !== undefined && now - loadedAt >= this.lag * 500 && !view.refreshing && now >= view.retryAt) void this.#refresh(now, false)
     return this.#viewVerdict(view, seal)
   }
 
@@ -338,8 +346,9 @@ export class Revocations implements IdentityParts {
       .catch((error: unknown) => {
         view.retryAt = Date.now() + this.lag * 1000
         this.#onRefreshError?.(error)
-        // With no view at all there is nothing to go on from: fail closed, unless the app opted out.
-        if (waited && view.loadedAt === undefined && !this.open) throw error
+        // Waited on, the view is older than the lag (or was never loaded): it may miss a revocation, so fail closed,
+        // unless the app opted out, or another refresh brought it within the lag meanwhile.
+        if (waited && !this.open && (view.loadedAt === undefined || Date.now() - view.loadedAt >= this.lag * 1000)) throw error
       })
       .finally(() => {
         if (view.refreshing === refreshing) view.refreshing = undefined
