@@ -287,7 +287,7 @@ function sizeSection(size) {
 
 function revocationsSection(revocations) {
   if (!revocations) return []
-  const { view, refresh, reads } = revocations
+  const { view, refresh, scale, propagation, reads } = revocations
   const ms = (s) => spread(s, (n) => n.toFixed(1))
   return [
     '## Revocations',
@@ -296,9 +296,25 @@ function revocationsSection(revocations) {
       `process: heap +${fmtMb(view.heapBytes)} MB, RSS +${fmtMb(view.rssBytes)} MB, ${Math.round(view.heapBytes / view.revocations)} bytes of heap each. ` +
       'Views forget a revocation once no seal naming it can still be read (ttl + 60 s skew + 1 h margin).',
     '',
-    'One refresh of a lagged view (lag 0.2 s), timed as the read that waits for it, after 100 new revocations, against the older ones already in the store ' +
-      '(ten minutes back, outside what a refresh lists). On a directory a refresh lists the minute buckets it needs and nothing else; ' +
-      "unstorage's Redis driver lists a prefix with SCAN, which walks the whole database, so there the cost follows the live revocations (keep them in a Redis database of their own).",
+    ...(scale
+      ? [
+          "On Redis (unstorage's driver), the log is one stream: a refresh reads what was appended since the last one, and push hears new entries as they are " +
+            `written. Redis holding ${fmt(scale[0].others)} other keys and each count of live revocations in the log; one lagged instance (lag 1 s, push on): ` +
+            'its start-up (the first read, which loads the view), then the Redis commands it issued during steady reads (every 5 ms), a minute and a lag.',
+          '',
+          table(['live revocations', 'start-up ms', 'reads', 'Redis commands a minute', 'a lag (1 s)'], scale.map((r) => [fmt(r.revocations), String(r.startupMs), fmt(r.reads), fmt(r.commandsPerMinute), String(r.commandsPerLag)])),
+          '',
+        ]
+      : []),
+    ...(propagation
+      ? [
+          `A sign-out on one instance, then reads of the copy on another (each with its own connection to the same Redis, lag 30 s, push on) until refused, ${fmt(propagation.signOuts)} times: ` +
+            `p50 ${propagation.p50Ms} ms, p99 ${propagation.p99Ms} ms, max ${propagation.maxMs} ms.`,
+          '',
+        ]
+      : []),
+    'On any other store the log is minute buckets listed by prefix. One refresh of a lagged view (lag 0.2 s), timed as the read that waits for it, after 100 new ' +
+      'revocations, against the older ones already in a directory (fs driver; ten minutes back, outside what a refresh lists): the listing reads the buckets it needs.',
     '',
     table(['store', 'older revocations', 'refresh ms'], refresh.map((r) => [r.store, fmt(r.older), ms(r.ms)])),
     '',

@@ -235,7 +235,8 @@ export class Revocations implements IdentityParts {
     }
     // Refreshed in the background halfway through the lag, so that under traffic no request waits;
     // after a failed refresh, not before retryAt (a lag later), or an outage would cost a store call a request.
-    if (loadedAt !== undefined && now - loadedAt >= this.lag * 500 && !view.refreshing && now >= view.retryAt) void this.#refresh(now, false)
+    // With push listening, the blocking read keeps the view fresh: no refresh is needed while it answers.
+    if (loadedAt !== undefined && now - loadedAt >= this.lag * 500 && !view.refreshing && now >= view.retryAt && !this.#stream?.listening) void this.#refresh(now, false)
     return this.#viewVerdict(view, seal)
   }
 

@@ -70,6 +70,11 @@ export class StreamLog {
   #last: string | undefined
   #listening = false
 
+  /** Push is on: the view is kept fresh by the blocking read, and needs no refresh while it answers. */
+  get listening(): boolean {
+    return this.#listening
+  }
+
   constructor(
     readonly client: () => StreamClient,
     readonly key: string,
@@ -119,12 +124,15 @@ export class StreamLog {
         while (main.status !== 'end' && main.status !== 'close') {
           const issued = Date.now()
           const reply = await sub.xread('BLOCK', blockMs, 'STREAMS', this.key, this.#last ?? '0-0')
-          if (Array.isArray(reply)) {
-            for (const [, entries] of reply as Array<[string, Array<[string, string[]]>]>) {
-              for (const entry of entries ?? []) absorb(sink, entry)
-              const last = entries?.[entries.length - 1]?.[0]
-              if (last !== undefined && (this.#last === undefined || after(last, this.#last))) this.#last = last
-            }
+          // No entries: nothing was appended until the reply, so the view is complete as of now; entries: as of the read.
+          if (!Array.isArray(reply)) {
+            sink.fresh(Date.now())
+            continue
+          }
+          for (const [, entries] of reply as Array<[string, Array<[string, string[]]>]>) {
+            for (const entry of entries ?? []) absorb(sink, entry)
+            const last = entries?.[entries.length - 1]?.[0]
+            if (last !== undefined && (this.#last === undefined || after(last, this.#last))) this.#last = last
           }
           sink.fresh(issued)
         }
