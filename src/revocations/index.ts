@@ -7,3 +7,4 @@
  * Its own entry point, so its code is bundled only by the apps that use it.
  */
 export { revocable, DEFAULT_LAG, type RevocationsOptions, type RevocationsPlan } from './revocations.ts'
+export { durableObjectStore, RevocationLog, type RevocationLogNamespace } from './durable-object.ts'
