@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { Jar, password } from './helpers.js'
-import { bundleWorker, NODE_IMPORT, readWranglerToml, START_TIMEOUT, withTimeout } from './runtime-helpers.js'
+import { bundleWorker, NODE_IMPORT, readWranglerToml, START_TIMEOUT, withTimeout, workerSession } from './runtime-helpers.js'
 
 const fixture = new URL('./fixtures/', import.meta.url).pathname
 let dir: string
@@ -32,10 +32,7 @@ async function twoWorkers(lag: number): Promise<[Fetcher, Fetcher, Miniflare]> {
   return [(await mf.getWorker('here')) as unknown as Fetcher, (await mf.getWorker('there')) as unknown as Fetcher, mf]
 }
 
-async function send(worker: Fetcher, path: string, cookie: string, method = 'GET') {
-  const response = await withTimeout(worker.fetch(new URL(path, 'http://localhost:8787').href, { method, headers: cookie ? { cookie } : {} }), 20_000, `workerd ${path}`)
-  return { body: (await response.json()) as { user: string | null; unsealError: string | null }, setCookies: response.headers.getSetCookie() }
-}
+const send = (worker: Fetcher, path: string, cookie: string, method = 'GET') => workerSession((url, init) => worker.fetch(url, init), path, cookie, method)
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ifs-do-'))

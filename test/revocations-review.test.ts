@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { startRedis, type RunningRedis } from '../bench/redis.js'
 import { getIronSession, type SessionOptions as IronSessionOptions } from '../src/adapters/iron-session.js'
 import { createSessions, type SessionOptions } from '../src/index.js'
-import { revocable } from '../src/revocations.js'
+import { revocable, redisRevocationStore } from '../src/revocations.js'
 import { SessionStoreError, sessionStore } from '../src/store/index.js'
 import { Jar, password, visit } from './helpers.js'
 
@@ -293,6 +293,34 @@ describe('scale: on Redis, a lagged refresh costs the new revocations, not the k
       expect((await polling.read(stolen.request())).data).toEqual({ userId: 'push' })
     } finally {
       await storage.dispose()
+    }
+  }, 30_000)
+
+  it("an ioredis client the app already has: redisRevocationStore(client) keeps the same keys and the stream log, with push", async () => {
+    const { Redis } = await import('ioredis')
+    const [one, two] = [new Redis(redis.url), new Redis(redis.url)]
+    try {
+      const make = (client: typeof one, lag: number) => createSessions<Data>({ password, userId: (data) => data.userId, revocations: revocable({ store: redisRevocationStore(client, { base: 'app' }), lag }) })
+      const [writer, reader, strict] = [make(one, 30), make(two, 30), make(two, 0)]
+      const jar = new Jar()
+      await visit(writer, jar, (s) => s.set('userId', 'direct'))
+      const stolen = new Jar(jar.header)
+      expect((await reader.read(stolen.request())).data).toEqual({ userId: 'direct' })
+      await visit(writer, jar, (s) => s.destroy())
+      expect((await strict.read(stolen.request())).unsealError).toBe('revoked') // the marker, read at once
+      const signedOut = Date.now()
+      let reason: string | undefined
+      while (Date.now() - signedOut < 5_000) {
+        reason = (await reader.read(stolen.request())).unsealError
+        if (reason === 'revoked') break
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      expect(reason).toBe('revoked') // pushed, far within the lag of 30 s
+      expect(await one.xlen('app:ifs:rv:stream')).toBeGreaterThan(0)
+      expect((await one.keys('app:ifs:rv:id:*')).length).toBeGreaterThan(0)
+    } finally {
+      one.disconnect()
+      two.disconnect()
     }
   }, 30_000)
 

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { Jar, password } from './helpers.js'
-import { bundleWorker, NODE_IMPORT, readWranglerToml, START_TIMEOUT, withTimeout } from './runtime-helpers.js'
+import { bundleWorker, NODE_IMPORT, readWranglerToml, START_TIMEOUT, withTimeout, workerSession } from './runtime-helpers.js'
 
 const fixture = new URL('./fixtures/', import.meta.url).pathname
 let dir: string
@@ -29,10 +29,7 @@ async function location(lag: number): Promise<Miniflare> {
   return mf
 }
 
-async function send(mf: Miniflare, path: string, cookie: string, method = 'GET') {
-  const response = await withTimeout(mf.dispatchFetch(new URL(path, 'http://localhost:8787').href, { method, headers: cookie ? { cookie } : {} }), 20_000, `workerd ${path}`)
-  return { body: (await response.json()) as { user: string | null; unsealError: string | null }, setCookies: response.headers.getSetCookie() }
-}
+const send = (mf: Miniflare, path: string, cookie: string, method = 'GET') => workerSession((url, init) => mf.dispatchFetch(url, init as never) as unknown as Promise<Response>, path, cookie, method)
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ifs-kv-'))

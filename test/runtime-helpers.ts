@@ -456,3 +456,12 @@ export async function expectTheSharedRoutes(client: ExampleClient): Promise<void
   expect(jar.cookies.size).toBe(0)
   expect((await send('/')).body).toEqual(shown(runtime, 0, null))
 }
+
+/**
+ * One request to a revocation test Worker (test/fixtures/revocations-*-worker.js) through `fetch` (Miniflare's
+ * dispatchFetch, or a Worker's fetcher): its JSON answer and its Set-Cookie lines.
+ */
+export async function workerSession(fetch: (url: string, init: RequestInit) => Promise<Response>, path: string, cookie: string, method = 'GET') {
+  const response = await withTimeout(fetch(new URL(path, 'http://localhost:8787').href, { method, headers: cookie ? { cookie } : {} }), 20_000, `workerd ${path}`)
+  return { body: (await response.json()) as { user: string | null; unsealError: string | null }, setCookies: response.headers.getSetCookie() }
+}

@@ -13,12 +13,12 @@
  * internal files can move. The clock (Date only) is set shortly after the fixtures were sealed.
  */
 import { readFileSync } from 'node:fs'
-import { parseSetCookie } from 'cookie'
 import { createStorage, type Storage } from 'unstorage'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createSessions, type SessionOptions, type Sessions } from '../src/index.ts'
 import { sessionStore } from '../src/store/index.ts'
 import { revocable } from '../src/revocations.ts'
+import { Jar } from './helpers.ts'
 
 type PasswordName = 'old' | 'new'
 
@@ -63,28 +63,6 @@ async function setup(fixture: Fixture, password = passwordOf(fixture.options.pas
   if (fixture.mode === 'store') options.store = sessionStore(storage)
   if (fixture.mode === 'revocations') options.revocations = revocable({ store: storage, lag: fixture.options.lag ?? 0 })
   return { sessions: createSessions(options), storage }
-}
-
-/** A browser's jar: starts from a Cookie header, applies Set-Cookie lines (Max-Age=0 deletes). */
-class Jar {
-  readonly cookies = new Map<string, string>()
-  constructor(header: string) {
-    for (const pair of header.split('; ')) {
-      const at = pair.indexOf('=')
-      this.cookies.set(pair.slice(0, at), pair.slice(at + 1))
-    }
-  }
-  apply(response: Response): this {
-    for (const line of response.headers.getSetCookie()) {
-      const cookie = parseSetCookie(line)
-      if (cookie.maxAge === 0) this.cookies.delete(cookie.name)
-      else this.cookies.set(cookie.name, cookie.value ?? '')
-    }
-    return this
-  }
-  get header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-  }
 }
 
 const request = (cookie: string) => new Request(url, { headers: { cookie } })

@@ -94,27 +94,19 @@ export interface ReadState {
 
 export const STATE = Symbol('iron-fetch-session state')
 
-/** One opened seal, as kept in the unseal cache; each request copies `data` before the app sees it. */
-export interface CacheEntry {
-  /** The whole seal: a hit must match it exactly, not only the key's tail. */
-  seal: string
+/**
+ * One opened seal, as kept in the unseal cache; each request copies `data` before the app sees it. With a
+ * server-side mode, the entry is also what the mode is told of the seal (mode.ts SealIdentity), and keeps what
+ * the mode makes of it.
+ */
+export interface CacheEntry extends SealIdentity {
   /** Pristine JSON: never handed out, never changed. */
   data: Record<string, unknown>
   /** data laid out flat for commit's comparison, made at the first commit of a cache hit that read the data. */
   tape?: JsonTape
   flashJson: string | undefined
-  createdAt: number
   sealedAt: number
   passwordId: string
-  expiresAt: number | undefined
-  /** With a server-side mode: the seal's `__ifs`, and what the mode makes of it (mode.ts SealIdentity). */
-  meta?: Record<string, unknown> | undefined
-  id?: string
-  born?: number | undefined
-  userKey?: string | undefined
-  stored?: boolean
-  user?: string | null
-  userKeys?: string[]
 }
 
 export type UnsealCache = Lru<string, CacheEntry>
@@ -187,7 +179,7 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
     if (mode) {
       // Synchronous from a fresh lagged view: a cache hit then takes no extra trip through the microtask queue.
       modeReading = true
-      let found: ModeRead | Promise<ModeRead> = mode.read(entry as SealIdentity, state.identity as ModeIdentity, now)
+      let found: ModeRead | Promise<ModeRead> = mode.read(entry, state.identity as ModeIdentity, now)
       if (found instanceof Promise) found = await found
       modeReading = false
       if (found !== undefined) {

@@ -211,3 +211,42 @@ function absorb(sink: LogSink, entry: [string, string[]]): void {
     if (Number.isSafeInteger(notBefore)) sink.addUser(subject, notBefore, isSessionId(except) ? except : undefined)
   }
 }
+
+/** The ioredis calls the store below uses, beside the stream's. */
+interface IoRedis extends StreamClient {
+  get(key: string): Promise<string | null>
+  set(key: string, value: string, ...args: Array<string | number>): Promise<unknown>
+  unlink(key: string): Promise<unknown>
+  scan(cursor: string, ...args: Array<string | number>): Promise<[string, string[]]>
+}
+
+/**
+ * The revocations' store over an ioredis client the app already has (a `Redis` or a `Cluster`): the same keys as
+ * through unstorage's Redis driver (under `base`, joined with ':'), and the log as one stream, with push.
+ *
+ *   revocable({ store: redisRevocationStore(redis), lag: 5 })
+ */
+export function redisRevocationStore(redis: object, options: { base?: string } = {}) {
+  // Typed loosely on purpose: ioredis's overloads (Redis and Cluster alike) do not match a structural type.
+  const client = redis as IoRedis
+  const base = (options.base ?? '').replace(/:$/, '')
+  const key = (name: string) => (base ? `${base}:${name}` : name)
+  const driver = { name: 'redis', options: { base }, getInstance: () => client }
+  return {
+    getItem: async (name: string) => (await client.get(key(name))) ?? null,
+    setItem: async (name: string, value: string, opts: { ttl?: number } = {}) => (opts.ttl ? client.set(key(name), value, 'EX', opts.ttl) : client.set(key(name), value)),
+    removeItem: (name: string) => client.unlink(key(name)),
+    getKeys: async (prefix: string) => {
+      const found: string[] = []
+      let cursor = '0'
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', `${key(prefix).replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 1000)
+        cursor = next
+        for (const name of keys) found.push(base ? name.slice(base.length + 1) : name)
+      } while (cursor !== '0')
+      return found
+    },
+    /** As unstorage's Storage answers it: what streamLogOf() looks for. */
+    getMount: () => ({ base: '', driver }),
+  }
+}
