@@ -5,8 +5,8 @@
 import * as ironSession9 from 'iron-session-9'
 import { createStorage, type Storage } from 'unstorage'
 import redisDriver from 'unstorage/drivers/redis'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { startRedis, type RunningRedis } from '../bench/redis.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { storeDrivers } from './store-drivers.js'
 import { getIronSession, type SessionOptions as IronSessionOptions } from '../src/adapters/iron-session.js'
 import { createSessions, type SessionOptions } from '../src/index.js'
 import { revocable, redisRevocationStore } from '../src/revocations.js'
@@ -218,16 +218,11 @@ describe('4. the lag bounds how stale a waited-on view may be', () => {
 })
 
 describe('scale: on Redis, a lagged refresh costs the new revocations, not the keys the database holds', () => {
-  let redis: RunningRedis
-  beforeAll(async () => {
-    redis = await startRedis()
-  }, 30_000)
-  afterAll(async () => {
-    await redis?.stop()
-  })
+  // A redis-server started for this block on a free local port (test/store-drivers.ts), stopped after it.
+  const { redis } = storeDrivers('ifs-review-')
 
   it('with 30,000 other keys, five refreshes and a new instance\'s first load take a few commands, not a scan', async () => {
-    const storage = createStorage({ driver: redisDriver({ url: redis.url }) })
+    const storage = createStorage({ driver: redisDriver({ url: redis().url }) })
     try {
       const client = storage.getMount('').driver.getInstance!() as { pipeline(): { set(key: string, value: string): unknown; exec(): Promise<unknown> }; info(section: string): Promise<string> }
       for (let batch = 0; batch < 30; batch++) {
@@ -270,7 +265,7 @@ describe('scale: on Redis, a lagged refresh costs the new revocations, not the k
 
   it('push: with lag 30, a sign-out on one instance is refused on another within seconds, not a lag; with push false, the old view holds', async () => {
     // As the README sets Redis up: no offline queue, connected on first use (the push connection is a duplicate of it).
-    const storage = createStorage({ driver: redisDriver({ url: redis.url, enableOfflineQueue: false, lazyConnect: true }) })
+    const storage = createStorage({ driver: redisDriver({ url: redis().url, enableOfflineQueue: false, lazyConnect: true }) })
     await (storage.getMount('').driver.getInstance!() as { connect(): Promise<void> }).connect()
     try {
       const make = (push: boolean) => createSessions<Data>({ password, userId: (data) => data.userId, revocations: revocable({ store: storage, lag: 30, push }) })
@@ -298,7 +293,7 @@ describe('scale: on Redis, a lagged refresh costs the new revocations, not the k
 
   it("an ioredis client the app already has: redisRevocationStore(client) keeps the same keys and the stream log, with push", async () => {
     const { Redis } = await import('ioredis')
-    const [one, two] = [new Redis(redis.url), new Redis(redis.url)]
+    const [one, two] = [new Redis(redis().url), new Redis(redis().url)]
     try {
       const make = (client: typeof one, lag: number) => createSessions<Data>({ password, userId: (data) => data.userId, revocations: revocable({ store: redisRevocationStore(client, { base: 'app' }), lag }) })
       const [writer, reader, strict] = [make(one, 30), make(two, 30), make(two, 0)]
@@ -328,9 +323,9 @@ describe('scale: on Redis, a lagged refresh costs the new revocations, not the k
     for (const [policy, told] of [['volatile-lru', 1], ['noeviction', 0]] as const) {
       vi.resetModules() // told once per process: fresh modules for each policy
       const fresh = { ...(await import('../src/index.js')), ...(await import('../src/revocations.js')) }
-      expect(await redis.command('CONFIG', 'SET', 'maxmemory-policy', policy)).toBe('+OK')
+      expect(await redis().command('CONFIG', 'SET', 'maxmemory-policy', policy)).toBe('+OK')
       const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
-      const storage = createStorage({ driver: redisDriver({ url: redis.url }) })
+      const storage = createStorage({ driver: redisDriver({ url: redis().url }) })
       try {
         const sessions = fresh.createSessions<Data>({ password, revocations: fresh.revocable({ store: storage, lag: 1 }) })
         const jar = new Jar()
@@ -344,6 +339,6 @@ describe('scale: on Redis, a lagged refresh costs the new revocations, not the k
         await storage.dispose()
       }
     }
-    await redis.command('CONFIG', 'SET', 'maxmemory-policy', 'noeviction')
+    await redis().command('CONFIG', 'SET', 'maxmemory-policy', 'noeviction')
   }, 60_000)
 })

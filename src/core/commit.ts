@@ -115,9 +115,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const data = config.schema ? await validate(config.schema, session.data, 'commit') : session.data
   let created = state.destroyed || state.passwordId === undefined ? now : state.createdAt
   const ttlFor = (created: number) => (emptied ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now))
-  let ttl: number
   const dataInSeal = !mode || mode.dataInSeal
-  let meta: Record<string, unknown> = dataInSeal && hasFlash ? { created, sealed: now, flash } : { created, sealed: now }
   let kept: Extract<ModeKept, { fields: object }> | undefined
   if (mode) {
     // With a store the data goes there, before any header is built, and the seal carries only its id.
@@ -129,9 +127,10 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
     }
     kept = answer
     created = kept.created
-    ttl = kept.ttl
-    meta = dataInSeal && hasFlash ? { created, sealed: now, flash, ...kept.fields } : { created, sealed: now, ...kept.fields }
-  } else ttl = ttlFor(created)
+  }
+  const ttl = kept ? kept.ttl : ttlFor(created)
+  const meta: Record<string, unknown> = dataInSeal && hasFlash ? { created, sealed: now, flash } : { created, sealed: now }
+  if (kept) Object.assign(meta, kept.fields)
   const value = await sealJson(config.passwords, payloadJson(session, data, dataJson, meta, dataInSeal), ttl, now)
   // What the client will hold, as pristine JSON: the baseline of this session's next commit, and the cache's.
   const base = JSON.parse(dataJson) as Record<string, unknown>

@@ -28,7 +28,7 @@ import { SKEW_SECONDS } from './seal.ts'
 import type { ModeCommit, ModeIdentity, ModeKept, ModeRead, SealIdentity, SessionMode, StoredSessionInfo, UnsealErrorReason } from './mode.ts'
 
 /** What a mode is told at commit: the id sealed, the one the client held and whether it ends, and the data. */
-export interface ModeWrite {
+export interface ModeWrite extends Pick<ModeCommit, 'data' | 'dataJson' | 'flash' | 'created' | 'now'> {
   /** The id sealed: the one read, or a new one. */
   id: string
   /** The id the client held, and whether it ends now. */
@@ -40,11 +40,6 @@ export interface ModeWrite {
   /** The id read is replaced by a new one without ending: the mode checks it is still live first. */
   replaces: boolean
   born: number
-  data: Record<string, unknown>
-  dataJson: string
-  flash: Record<string, unknown> | undefined
-  created: number
-  now: number
   /** The seal's ttl in seconds; 0 for none. */
   ttl: number
   /** The mode's own state for this request (what its read returned). */

@@ -11,18 +11,17 @@ import { needsMode, PLAN, type StoredSessionInfo } from './mode.ts'
 
 export type { SessionHeaders }
 
-// For the adapters (src/adapters/), which import the core through this entry only (.dependency-cruiser.cjs).
+// For the adapters (src/adapters/), which import the core through this entry only (.dependency-cruiser.cjs): what they use.
 export { mountSession } from './mounts.ts'
 export { STATE, type ReadState, type Session } from './session.ts'
-export type { SessionOptions, StandardSchemaV1, UnsealErrorReason } from './options.ts'
-export { cookieMaxAge, MAX_COOKIE_BYTES, SessionTooLargeError, type CookieOptions, type SameSite } from './cookies.ts'
-export { cachedPasswords, type Password, type Passwords } from './passwords.ts'
-export { FOURTEEN_DAYS, seal, unseal, UnsealError, type UnsealReason } from './seal.ts'
-export { isToken, RESERVED_KEY, sealData, unsealData, type SealDataOptions, type UnsealDataOptions } from './tokens.ts'
+export type { SessionOptions } from './options.ts'
+export { cookieMaxAge, MAX_COOKIE_BYTES, SessionTooLargeError } from './cookies.ts'
+export { cachedPasswords, type Passwords } from './passwords.ts'
+export { FOURTEEN_DAYS, seal, unseal, UnsealError } from './seal.ts'
+export { isToken, RESERVED_KEY } from './tokens.ts'
 export { NotJsonError } from './plain-json.ts'
-export { idFromSeal, isSessionId, newSessionId, USER_KEY } from './ids.ts'
-export { headerTransport, type HeaderTransport } from './header.ts'
-export { bindMode, PLAN, type ModeIdentity, type ModeOptions, type Plan, type SealIdentity, type SessionMode, type StoredSessionInfo } from './mode.ts'
+export { headerTransport } from './header.ts'
+export { bindMode, type ModeIdentity, type Plan, type SealIdentity, type SessionMode } from './mode.ts'
 
 type FlashValues = Record<string, unknown>
 

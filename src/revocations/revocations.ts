@@ -32,7 +32,7 @@ import { withIdentity, type IdentityParts, type ModeSaved, type ModeWrite, type 
 import { call, checkStoreShape, DEFAULT_STORE_TIMEOUT, guarded, RECORD_PREFIX, revokedTtl, SessionStoreError, ttlOption, userOf, type SessionStore, type StoreConfig } from '../store/store.ts'
 import { checkKeys } from '../core/strict.ts'
 import { DEV } from '../core/messages.ts'
-import { streamLogOf, type StreamLog } from './stream-log.ts'
+import { streamLogOf, type PushSink, type StreamLog } from './stream-log.ts'
 import { USER_KEY, userKeys } from '../store/user-key.ts'
 import { endedBy, parseNotBefore, type NotBefore } from '../store/user-index.ts'
 
@@ -166,9 +166,28 @@ export class Revocations implements IdentityParts {
   /** On unstorage's Redis driver: the log is one Redis stream (stream-log.ts), read from where the last refresh ended. */
   readonly #stream: StreamLog | undefined
 
-  /** How this kind of log is read: 'stream' (Redis) or 'keys' (any other store: minute buckets listed by prefix). */
-  get log(): 'stream' | 'keys' {
-    return this.#stream ? 'stream' : 'keys'
+  /** Adds a revocation made at `at` to the view, for as long as a seal naming its id can still be read. */
+  #heardId(id: string, at: number): void {
+    const bucket = bucketOf(at)
+    this.view?.addId(id, bucket, (bucket + 1) * BUCKET_MS + this.markerSeconds * 1000)
+  }
+
+  #heardUser(userKey: string, at: number, except: string | undefined): void {
+    this.view?.addUser(userKey, at, except, at + this.markerSeconds * 1000)
+  }
+
+  /**
+   * What a refresh of either log and push add to the view. `fresh(at)`: everything logged before `at` is in it. Two
+   * refreshes may overlap (a waited one does not wait on an older listing): the view is as new as the newest.
+   */
+  readonly #sink: PushSink = {
+    addId: (id, at) => this.#heardId(id, at),
+    addUser: (userKey, at, except) => this.#heardUser(userKey, at, except),
+    fresh: (at) => {
+      const view = this.view as RevocationView
+      view.prune(at)
+      if (view.loadedAt === undefined || view.loadedAt < at) view.loadedAt = at
+    },
   }
 
   get userId(): StoreConfig['userId'] {
@@ -301,33 +320,13 @@ export class Revocations implements IdentityParts {
     const started = now
     const since = view.loadedAt
     const stream = this.#stream
-    const lifetimeMs = this.markerSeconds * 1000
     const run = async () => {
       if (stream) {
         // What was appended since the last refresh: a cost in proportion to the new revocations, whatever else the database holds.
-        await guarded(this.#store, 'list', 'refreshing the revocation view', () =>
-          stream.refresh({
-            addId: (id, at) => view.addId(id, bucketOf(at), (bucketOf(at) + 1) * BUCKET_MS + lifetimeMs),
-            addUser: (key, at, except) => view.addUser(key, at, except, at + lifetimeMs),
-          }),
-        )
-        view.prune(Date.now())
-        if (view.loadedAt === undefined || view.loadedAt < started) view.loadedAt = started
+        await guarded(this.#store, 'list', 'refreshing the revocation view', () => stream.refresh(this.#sink))
+        this.#sink.fresh(started)
         // Then listen: what is written from now on reaches the view at once, and keeps it fresh while the connection answers.
-        if (this.#push) {
-          stream.listen(
-            {
-              addId: (id, at) => view.addId(id, bucketOf(at), (bucketOf(at) + 1) * BUCKET_MS + lifetimeMs),
-              addUser: (key, at, except) => view.addUser(key, at, except, at + lifetimeMs),
-              fresh: (at) => {
-                if (view.loadedAt !== undefined && view.loadedAt >= at) return
-                view.loadedAt = at
-                view.prune(at)
-              },
-            },
-            Math.max(100, Math.floor(this.lag * 500)),
-          )
-        }
+        if (this.#push) stream.listen(this.#sink, Math.max(100, Math.floor(this.lag * 500)))
         return
       }
       const buckets = since === undefined ? [] : bucketRange(since - SKEW_MS, started + SKEW_MS)
@@ -338,10 +337,8 @@ export class Revocations implements IdentityParts {
         for (const keys of listed) if (!Array.isArray(keys)) throw new TypeError(`getKeys answered ${keys === null ? 'null' : typeof keys}, not an array of keys`)
         return listed as unknown[][]
       })
-      listed.forEach((keys, i) => this.#absorb(view, prefixes[i] as string, keys))
-      view.prune(Date.now())
-      // Two refreshes may overlap (a waited one does not wait on an older listing): the view is as new as the newest.
-      if (view.loadedAt === undefined || view.loadedAt < started) view.loadedAt = started
+      listed.forEach((keys, i) => this.#absorb(prefixes[i] as string, keys))
+      this.#sink.fresh(started)
     }
     const refreshing = run()
       .catch((error: unknown) => {
@@ -360,17 +357,16 @@ export class Revocations implements IdentityParts {
   }
 
   /** Adds the markers and not-befores named by listed keys; keys outside the prefix asked for are ignored. */
-  #absorb(view: RevocationView, prefix: string, keys: unknown[]): void {
-    const lifetimeMs = this.markerSeconds * 1000
+  #absorb(prefix: string, keys: unknown[]): void {
     for (const key of keys) {
       if (typeof key !== 'string' || !key.startsWith(prefix)) continue
       const [bucketText, kind, first, atText, except] = key.slice(LOG.length).split(':')
       const bucket = Number(bucketText)
       if (!Number.isSafeInteger(bucket)) continue
-      if (kind === 'id' && isSessionId(first)) view.addId(first, bucket, (bucket + 1) * BUCKET_MS + lifetimeMs)
+      if (kind === 'id' && isSessionId(first)) this.#heardId(first, bucket * BUCKET_MS)
       else if (kind === 'user' && first && USER_KEY.test(first)) {
         const at = Number(atText)
-        if (Number.isSafeInteger(at)) view.addUser(first, at, isSessionId(except) ? except : undefined, at + lifetimeMs)
+        if (Number.isSafeInteger(at)) this.#heardUser(first, at, isSessionId(except) ? except : undefined)
       }
     }
   }
@@ -408,7 +404,7 @@ export class Revocations implements IdentityParts {
       ]),
     )
     // This instance refuses it at once.
-    this.view?.addId(id, bucket, (bucket + 1) * BUCKET_MS + this.markerSeconds * 1000)
+    this.#heardId(id, now)
   }
 
   /**
@@ -431,7 +427,7 @@ export class Revocations implements IdentityParts {
         ]),
       ),
     )
-    for (const key of keys) this.view?.addUser(key, at, except, at + this.markerSeconds * 1000)
+    for (const key of keys) this.#heardUser(key, at, except)
   }
 }
 

@@ -129,11 +129,7 @@ export class StreamLog {
             sink.fresh(Date.now())
             continue
           }
-          for (const [, entries] of reply as Array<[string, Array<[string, string[]]>]>) {
-            for (const entry of entries ?? []) absorb(sink, entry)
-            const last = entries?.[entries.length - 1]?.[0]
-            if (last !== undefined && (this.#last === undefined || after(last, this.#last))) this.#last = last
-          }
+          for (const [, entries] of reply as Array<[string, Array<[string, string[]]>]>) this.#absorbAll(sink, entries ?? [])
           sink.fresh(issued)
         }
       } catch {
@@ -153,12 +149,18 @@ export class StreamLog {
     for (;;) {
       const page = await this.client().xrange(this.key, start, '+', 'COUNT', PAGE)
       if (!Array.isArray(page)) throw new TypeError(`XRANGE answered ${page === null ? 'null' : typeof page}, not a list of entries`)
-      for (const entry of page as Array<[string, string[]]>) absorb(sink, entry)
-      const last = (page[page.length - 1] as [string, string[]] | undefined)?.[0]
-      if (last !== undefined && (this.#last === undefined || after(last, this.#last))) this.#last = last
+      const last = this.#absorbAll(sink, page as Array<[string, string[]]>)
       if (page.length < PAGE || last === undefined) return
       start = `(${last}`
     }
+  }
+
+  /** Absorbs entries read after the last one seen (by XRANGE or XREAD), and moves the last one seen on; returns the last read. */
+  #absorbAll(sink: LogSink, entries: Array<[string, string[]]>): string | undefined {
+    for (const entry of entries) absorb(sink, entry)
+    const last = entries[entries.length - 1]?.[0]
+    if (last !== undefined && (this.#last === undefined || after(last, this.#last))) this.#last = last
+    return last
   }
 }
 
