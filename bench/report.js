@@ -3,7 +3,7 @@
 import { fmt, fmtMb, fmtMs, median, spread } from './stats.js'
 
 export function markdown(results) {
-  const { machine, run, codec, runtimes, http, memory, load, headers, size, revocations, users, cluster, store, targets } = results
+  const { machine, run, codec, runtimes, http, memory, load, headers, size, revocations, users, cluster, store, stores, targets } = results
   const met = targets.filter((t) => t.met).length
   return [
     '# Benchmark results',
@@ -39,6 +39,7 @@ export function markdown(results) {
     ...usersSection(users),
     ...clusterSection(cluster),
     ...storeSection(store),
+    ...storesSection(stores),
   ].join('\n')
 }
 
@@ -387,4 +388,37 @@ function table(header, rows) {
   const numeric = header.map((_, c) => c > 0 && rows.every((r) => /^[\d(–),.×+ −]*$|^—$/.test(r[c]) && /\d|—/.test(r[c])))
   const line = (cells) => `| ${cells.join(' | ')} |`
   return [line(header), line(header.map((_, c) => (numeric[c] ? '---:' : '---'))), ...rows.map(line)].join('\n')
+}
+
+function storesSection(stores) {
+  if (!stores) return []
+  const { plan, measures } = stores
+  return [
+    '## Store sessions on Redis, side by side',
+    '',
+    '`bench/stores.js`. Each framework bare and with its session library on one redis-server (started by the stage): Hono with ' +
+      "iron-fetch-session's store (the README's Redis setup: unstorage's Redis driver, ioredis, offline queue off; and the same with " +
+      '`enableAutoPipelining`), Express 5 with express-session and connect-redis 9 (node-redis 5), Fastify 5 with @fastify/session 11 and ' +
+      'connect-redis 9. The peers run in their cheapest configuration with the same expiry rule as ours (a read does not extend the session): ' +
+      "express-session with `resave` and `saveUninitialized` off and connect-redis's touch off, @fastify/session with `rolling` and " +
+      '`saveUninitialized` off. Each server is a child process; ' +
+      `autocannon sends ${plan.connections} connections on one session for ${plan.durationS} s a run, ${plan.rounds} rounds, each run checked (200 'ok'). ` +
+      '`/read` reads the counter; `/write` adds one to it and saves. "of bare" is req/s over the bare framework\'s in the same round. Redis commands ' +
+      'and Redis CPU are what Redis itself counts (INFO commandstats, INFO cpu) over the run, a request.',
+    '',
+    table(
+      ['framework + library', 'route', 'req/s', 'of bare', 'p99 ms', 'server CPU µs a request', 'Redis commands a request', 'Redis CPU µs a request'],
+      measures.map((m) => [
+        m.library ? `${m.framework} + ${m.library}` : `${m.framework}, bare`,
+        m.route,
+        spread(m.rps),
+        m.ofBare ? `${m.ofBare.median.toFixed(3)} (${m.ofBare.min.toFixed(3)}–${m.ofBare.max.toFixed(3)})` : '1',
+        spread(m.p99Ms, fmtMs),
+        spread(m.serverCpuUsPerRequest, (n) => n.toFixed(1)),
+        m.library ? `${m.redisCommandsPerRequest.median} (${Object.entries(m.commands).map(([name, n]) => `${name} ${n}`).join(', ')})` : '0',
+        m.library ? spread(m.redisCpuUsPerRequest, (n) => n.toFixed(1)) : '',
+      ]),
+    ),
+    '',
+  ]
 }

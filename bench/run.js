@@ -38,6 +38,7 @@ import { runRevocations } from './revocations.js'
 import { runUsers } from './users.js'
 import { runCluster } from './cluster.js'
 import { outageWrongResults, runStoreStage } from './store-load.js'
+import { runStores } from './stores.js'
 import { markdown } from './report.js'
 import { cpuSnapshot, foreignCores, log, machine } from './stats.js'
 import { httpSvg } from './svg.js'
@@ -84,6 +85,7 @@ try {
     ['users', runUsers],
     ['cluster', runCluster],
     ['store', runStoreStage],
+    ['stores', runStores],
   ].filter(([name]) => only === undefined || name === only)) {
     const t = performance.now()
     const cpu = cpuSnapshot()

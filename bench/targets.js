@@ -25,7 +25,7 @@ const HTTP = [
   { ours: 'oursWrite', theirs: 'honoSessionsWrite', min: 1, above: true, label: 'HTTP write vs hono-sessions write' },
 ]
 
-export function targets({ codec, http, memory, load, store }) {
+export function targets({ codec, http, memory, load, store, stores }) {
   const list = []
   const cacheHits = []
   for (const cell of codec.cells) {
@@ -102,6 +102,30 @@ export function targets({ codec, http, memory, load, store }) {
       range: '',
       required: 'only 503s; all read back',
       met: outageWrongResults(outage) === 0 && outage.readBackAfterOutage === outage.writtenBeforeOutage && outage.unavailable > 0,
+    })
+  }
+  if (stores) list.push(...storesTargets(stores))
+  return list
+}
+
+/** The store stage (bench/stores.js): each library over its bare framework, per round; Redis's own command counts. */
+function storesTargets(stores) {
+  const list = []
+  const at = (variant, route) => stores.measures.find((m) => m.variant === variant && m.route === route)
+  for (const route of ['read', 'write']) {
+    const [ours, fastify, express] = [at('ours', route), at('fastifySession', route), at('expressSession', route)]
+    const row = ratio(`store ${route} on Redis: ours ÷ bare Hono vs @fastify/session ÷ bare Fastify`, ours.ofBare, fastify.ofBare, 1)
+    row.measured = `${ours.ofBare.median.toFixed(3)} vs ${fastify.ofBare.median.toFixed(3)} of bare (${row.ratio.toFixed(2)}×)`
+    list.push(row)
+    list.push(ratio(`store ${route} on Redis vs express-session + connect-redis (req/s)`, ours.rps, express.rps, 2))
+    const commands = ours.redisCommandsPerRequest.median
+    const most = route === 'read' ? 1 : 2
+    list.push({
+      label: `store ${route}: Redis commands a request (Redis's INFO commandstats)`,
+      measured: `${commands} (${Object.entries(ours.commands).map(([name, n]) => `${name} ${n}`).join(', ')})`,
+      range: `${ours.redisCommandsPerRequest.min}–${ours.redisCommandsPerRequest.max}`,
+      required: route === 'read' ? '1' : '≤ 2 (the read, then the write)',
+      met: commands <= most + 0.01,
     })
   }
   return list

@@ -119,11 +119,16 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   let kept: Extract<ModeKept, { fields: object }> | undefined
   if (mode) {
     // With a store the data goes there, before any header is built, and the seal carries only its id.
-    const answer = await mode.keep(state.identity!, { data: data as Record<string, unknown>, dataJson: data === session.data ? dataJson : JSON.stringify(data), flash: hasFlash ? flash : undefined, held: hasKeys(state.base), emptied, created, now, ttlFor })
+    const answer = await mode.keep(state.identity!, { data: data as Record<string, unknown>, dataJson: data === session.data ? dataJson : JSON.stringify(data), flash: hasFlash ? flash : undefined, held: hasKeys(state.base), emptied, created, now, ttlFor, clientSeal: state })
     if ('refused' in answer) {
       // The id read was revoked while this request ran: what it would have sealed is not issued.
       config.onUnsealError?.(answer.refused, new Error(`iron-fetch-session: ${answer.message}`))
       return clearHeaders(config, state)
+    }
+    if (answer.stays) {
+      // Only the stored data changed: the store has it, and the cookie the client holds stays as it is.
+      upToDate(state, { base: JSON.parse(dataJson) as Record<string, unknown>, flashIn: flash })
+      return []
     }
     kept = answer
     created = kept.created
@@ -161,9 +166,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   }
   if (kept) Object.assign(entry, kept.seal, { meta })
   cacheEntry(cache, entry)
-  // What was written is what the client now holds: committing this session again writes only later changes.
-  Object.assign(state, { base, flashIn: flash, flashOut: undefined, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId, refused: undefined, settled: true, regenerate: false, due: false })
-  state.flashRead.clear()
+  upToDate(state, { base, flashIn: flash, createdAt: created, sealedAt: now, expiresAt: entry.expiresAt, passwordId: config.passwords.sealId })
   return headers
 }
 
@@ -186,9 +189,14 @@ export function clearHeaders(config: Config, state: ReadState): SessionHeaders {
     state.transport === 'header' && config.header
       ? [[config.header.response, '']]
       : expireCookies(state.present, config.cookie).map((line) => ['set-cookie', line])
-  Object.assign(state, { present: [], base: EMPTY, flashIn: {}, flashOut: undefined, passwordId: undefined, refused: undefined, settled: true, regenerate: false })
-  state.flashRead.clear()
+  upToDate(state, { present: [], base: EMPTY, flashIn: {}, passwordId: undefined })
   return lines
+}
+
+/** What was written is what the client now holds: committing this session again writes only later changes. */
+function upToDate(state: ReadState, holds: Partial<ReadState>): void {
+  Object.assign(state, holds, { flashOut: undefined, refused: undefined, settled: true, regenerate: false, due: false })
+  state.flashRead.clear()
 }
 
 /**

@@ -25,7 +25,7 @@
 import { newSessionId, idFromSeal, isSessionId, USER_KEY } from './ids.ts'
 import { RESERVED_KEY } from './tokens.ts'
 import { SKEW_SECONDS } from './seal.ts'
-import type { ModeCommit, ModeIdentity, ModeKept, ModeRead, SealIdentity, SessionMode, StoredSessionInfo, UnsealErrorReason } from './mode.ts'
+import type { HeldSeal, ModeCommit, ModeIdentity, ModeKept, ModeRead, SealIdentity, SessionMode, StoredSessionInfo, UnsealErrorReason } from './mode.ts'
 
 /** What a mode is told at commit: the id sealed, the one the client held and whether it ends, and the data. */
 export interface ModeWrite extends Pick<ModeCommit, 'data' | 'dataJson' | 'flash' | 'created' | 'now'> {
@@ -40,8 +40,9 @@ export interface ModeWrite extends Pick<ModeCommit, 'data' | 'dataJson' | 'flash
   /** The id read is replaced by a new one without ending: the mode checks it is still live first. */
   replaces: boolean
   born: number
-  /** The seal's ttl in seconds; 0 for none. */
+  /** The seal's ttl in seconds (0 for none), and when it expires: what is kept for the id lives as long. */
   ttl: number
+  expires: number | undefined
   /** The mode's own state for this request (what its read returned). */
   state: unknown
 }
@@ -57,6 +58,11 @@ export interface IdentityParts {
   dataInSeal: boolean
   /** The session options' lifetimes: how long a revocation must outlive the seals it ends. */
   lifetime: { ttl: number; maxLifetime: number | undefined }
+  /**
+   * A store's seal only names the session, so a write of the data alone may leave it as it is: while the same
+   * password seals and (ttl > 0) for `renewAfter` ms after it was sealed. Undefined: every write re-seals.
+   */
+  keepsSeal?: { sealId: string; renewAfter: number | undefined }
   userOf(data: Record<string, unknown>): string | undefined
   /** Told of each request's session, before anything is read. */
   begin?(): void
@@ -173,6 +179,17 @@ function accepted(identity: Identity, seal: KnownSeal, found: PartsRead): ModeRe
   return found
 }
 
+/**
+ * Whether the seal the client holds stays as it is at a commit that keeps its id: nothing about it changes (the
+ * same password seals, nothing destroyed, regenerated or refused, no upgrade due) and no renewal is due, so a
+ * write still moves the session's expiry as a re-seal would, to within `renewAfter`.
+ */
+function sealStays(keeps: IdentityParts['keepsSeal'], held: HeldSeal | undefined, now: number): boolean {
+  if (keeps === undefined || held === undefined || held.passwordId !== keeps.sealId || held.sealedAt === undefined) return false
+  if (held.destroyed || held.regenerate || held.due || held.refused !== undefined) return false
+  return keeps.renewAfter === undefined || now - held.sealedAt < keeps.renewAfter
+}
+
 /** The mode the core calls (mode.ts), from a mode's primitives and the one rule above. */
 export function withIdentity(parts: IdentityParts): SessionMode {
   const { ttl, maxLifetime } = parts.lifetime
@@ -207,7 +224,9 @@ export function withIdentity(parts: IdentityParts): SessionMode {
       // A session whose user changes (a sign-in, a switch, a sign-out) starts anew, with a new id and creation time.
       const created = identity.readId !== undefined && user !== identity.readUser ? commit.now : commit.created
       const settled = settle(identity, user, commit.emptied, true, commit.held, commit.now)
-      const ttl = commit.ttlFor(created)
+      const stays = settled.id === identity.readId && created === commit.created && sealStays(parts.keepsSeal, commit.clientSeal, commit.now)
+      const expires = stays ? commit.clientSeal!.expiresAt : undefined
+      const ttl = stays ? (expires === undefined ? 0 : Math.max(1, Math.ceil((expires - commit.now) / 1000))) : commit.ttlFor(created)
       const saved = await parts.save({
         id: settled.id as string,
         readId: identity.readId,
@@ -223,6 +242,7 @@ export function withIdentity(parts: IdentityParts): SessionMode {
         created,
         now: commit.now,
         ttl,
+        expires: stays ? expires : ttl > 0 ? commit.now + ttl * 1000 : undefined,
         state: identity.state,
       })
       if ('refused' in saved) {
@@ -234,7 +254,7 @@ export function withIdentity(parts: IdentityParts): SessionMode {
       identity.settled(settled.id, settled.born, user)
       identity.state = saved.state
       const fields: Record<string, unknown> = saved.userKey === undefined ? { id: settled.id, ra: settled.born } : { id: settled.id, ra: settled.born, u: saved.userKey }
-      return { created, ttl, fields, seal: { id: settled.id as string, born: settled.born, userKey: saved.userKey, stored: !parts.dataInSeal, user: user ?? null } }
+      return { created, ttl, fields, seal: { id: settled.id as string, born: settled.born, userKey: saved.userKey, stored: !parts.dataInSeal, user: user ?? null }, stays }
     },
     async clear(given, held) {
       const identity = given as Identity

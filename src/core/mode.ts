@@ -84,11 +84,24 @@ export interface ModeCommit {
   now: number
   /** The seal's ttl for a creation time. */
   ttlFor(created: number): number
+  /** The seal the client holds, as read and since changed: whether it may stay is the mode's to say (identity.ts). */
+  clientSeal?: HeldSeal
+}
+
+/** The seal the client holds (commit's read state): when a store may leave it as it is. */
+export interface HeldSeal {
+  passwordId: string | undefined
+  sealedAt: number | undefined
+  expiresAt: number | undefined
+  destroyed: boolean
+  regenerate: boolean
+  due: boolean
+  refused: UnsealErrorReason | undefined
 }
 
 /** What a mode answers: the creation time and ttl to seal, the fields it adds to `__ifs`, what the cache keeps of the seal; or a refusal. */
 export type ModeKept =
-  | { created: number; ttl: number; fields: Record<string, unknown>; seal: Pick<SealIdentity, 'id' | 'born' | 'userKey' | 'stored' | 'user'> }
+  | { created: number; ttl: number; fields: Record<string, unknown>; seal: Pick<SealIdentity, 'id' | 'born' | 'userKey' | 'stored' | 'user'>; stays?: boolean }
   | { refused: UnsealErrorReason; message: string }
 
 /** A server-side mode, bound: what read, commit and the Sessions methods call. */
@@ -112,6 +125,8 @@ export interface SessionMode {
 export interface ModeOptions {
   passwords: Passwords
   ttl: number
+  /** Seconds between re-seals with rolling; undefined without. */
+  touchAfter: number | undefined
   maxLifetime: number | undefined
   storeTimeout: unknown
   userId: unknown
@@ -129,7 +144,7 @@ export interface Plan {
 const isPlan = (value: unknown): value is Plan => value !== null && typeof value === 'object' && typeof (value as Partial<Plan>)[PLAN] === 'function'
 
 /** The store or revocations option, bound; undefined with neither. Throws at setup, with the fix, for anything else. */
-export function bindMode(options: Record<string, unknown>, config: Pick<ModeOptions, 'passwords' | 'ttl' | 'maxLifetime'>): SessionMode | undefined {
+export function bindMode(options: Record<string, unknown>, config: Pick<ModeOptions, 'passwords' | 'ttl' | 'maxLifetime' | 'touchAfter'>): SessionMode | undefined {
   const { store, revocations, storeTimeout, userId, maxStoredBytes, legacySeals } = options
   if (store !== undefined && revocations !== undefined) {
     throw new TypeError(DEV ? 'iron-fetch-session: store and revocations do not go together: with a store, destroy() and revoke() already end sessions on the server. Keep one of them.' : brief('store and revocations do not go together'))

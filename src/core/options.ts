@@ -180,7 +180,7 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
     throw new TypeError(DEV ? 'iron-fetch-session: onUnsealError must be a function (reason, error) => void.' : brief('onUnsealError must be a function'))
   }
 
-  const mode = bindMode(options as unknown as Record<string, unknown>, { passwords, ttl, maxLifetime })
+  const mode = bindMode(options as unknown as Record<string, unknown>, { passwords, ttl, maxLifetime, touchAfter })
 
   return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header: header as HeaderTransport | undefined, cacheSize, onUnsealError: options.onUnsealError, plainHttp: devTools?.plainHttpWarning(cookie.attributes.secure), mode }
 }

@@ -27,9 +27,12 @@ export function sessionStore(storage: SessionStore): Plan {
 function bind(storage: SessionStore, options: ModeOptions): SessionMode {
   const store = storeConfig(storage, options, options.passwords)
   const lifetime: Lifetime = { ttl: options.ttl, maxLifetime: options.maxLifetime }
+  const { ttl, touchAfter } = options
   return withIdentity({
     dataInSeal: false,
     lifetime,
+    // Renewal is due after touchAfter with rolling, and otherwise after a tenth of ttl (README "Stores").
+    keepsSeal: { sealId: options.passwords.sealId, renewAfter: ttl > 0 ? (touchAfter ?? Math.floor(ttl / 10)) * 1000 : undefined },
     userOf: (data) => userOf(store, data),
     read: (seal, now) => readStored(store, lifetime, seal, now),
     save: (write) => saveStored(store, lifetime, write),

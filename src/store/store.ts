@@ -19,6 +19,7 @@ import { SKEW_SECONDS } from '../core/seal.ts'
 import { shortId } from '../core/ids.ts'
 import type { Passwords } from '../core/passwords.ts'
 import type { ModeOptions } from '../core/mode.ts'
+import { readAll, redisOf, write, type RedisAccess } from './redis.ts'
 
 /** What a store must offer: an unstorage `Storage` has all of it. Methods may return values or promises. */
 export interface SessionStore {
@@ -41,6 +42,8 @@ export interface StoreConfig {
   maxBytes: number
   /** Cookie-only seals: moved into the store, or refused. */
   legacySeals: 'migrate' | 'refuse'
+  /** unstorage's Redis driver, reached directly on the hot path: one command a read, one a write (redis.ts). */
+  redis: RedisAccess | undefined
 }
 
 export const DEFAULT_STORE_TIMEOUT = 5000
@@ -98,7 +101,7 @@ export function storeConfig(store: SessionStore, options: Pick<ModeOptions, 'sto
   }
   const legacy = legacySeals ?? 'migrate'
   if (legacy !== 'migrate' && legacy !== 'refuse') throw new TypeError(`iron-fetch-session: legacySeals must be 'migrate' (default) or 'refuse'; got ${String(legacySeals)}.`)
-  return { store, timeout, userId: userId as StoreConfig['userId'], passwords, maxBytes, legacySeals: legacy }
+  return { store, timeout, userId: userId as StoreConfig['userId'], passwords, maxBytes, legacySeals: legacy, redis: redisOf(store) }
 }
 
 /** Throws unless `store` has the methods every store needs; `option` names it in the message. */
@@ -138,10 +141,14 @@ export async function guarded<T>(config: Pick<StoreConfig, 'timeout'>, operation
  * taking it for a value would read a failing disk as a missing session. A failure names
  * the call and its key (ids shortened), so a log says which one failed.
  */
-export async function call(store: SessionStore, method: 'getItem' | 'setItem' | 'removeItem' | 'getKeys', key: string, ...rest: unknown[]): Promise<unknown> {
-  let value: unknown
+export function call(store: SessionStore, method: 'getItem' | 'setItem' | 'removeItem' | 'getKeys', key: string, ...rest: unknown[]): Promise<unknown> {
+  return attempt(method, key, () => (store[method] as (key: string, ...rest: unknown[]) => unknown).call(store, key, ...rest))
+}
+
+async function attempt<T>(method: string, key: string, run: () => T): Promise<Awaited<T>> {
+  let value: Awaited<T>
   try {
-    value = await (store[method] as (key: string, ...rest: unknown[]) => unknown).call(store, key, ...rest)
+    value = await run()
   } catch (error) {
     throw new StoreCallError(method, key, error)
   }
@@ -215,14 +222,22 @@ export const ttlOption = (ttl: number | undefined): { ttl?: number } => (ttl ===
 
 /**
  * The record, whether the id was revoked, and (given the user's key, which the seal carries) the user's
- * not-before value, read together: one round trip on one connection.
+ * not-before value, read together: one round trip on one connection (on Redis, one command: redis.ts).
  */
 export async function loadRecord(config: StoreConfig, id: string, userKey?: string): Promise<{ value: unknown; revoked: boolean; notBefore: unknown }> {
-  const { store } = config
+  const { store, redis } = config
+  const names = userKey === undefined ? [keys.record(id), keys.revoked(id)] : [keys.record(id), keys.revoked(id), keys.notBefore(userKey)]
   const [value, marker, notBefore] = await guarded(config, 'read', `reading session ${shortId(id)}`, () =>
-    Promise.all([call(store, 'getItem', keys.record(id)), call(store, 'getItem', keys.revoked(id)), userKey === undefined ? undefined : call(store, 'getItem', keys.notBefore(userKey))]),
+    redis ? attempt('redis MGET', names[0]!, () => readAll(redis, names)) : Promise.all(names.map((name) => call(store, 'getItem', name))),
   )
   return { value: value ?? undefined, revoked: marker !== null && marker !== undefined, notBefore }
+}
+
+/** Writes a session's record, with its store ttl in seconds (undefined: none): one command on Redis. */
+export function saveRecord(config: StoreConfig, id: string, encoded: string, ttl: number | undefined): Promise<unknown> {
+  const { store, redis } = config
+  const name = keys.record(id)
+  return guarded(config, 'write', `writing session ${shortId(id)}`, () => (redis ? attempt('redis SET', name, () => write(redis, name, encoded, ttl)) : call(store, 'setItem', name, encoded, ttlOption(ttl))))
 }
 
 /** SHA-256 of the user id, as hex: how the layout before named a user (keys.legacyUser), to remove those keys as sessions move. */

@@ -12,7 +12,7 @@ import { SKEW_SECONDS } from '../core/seal.ts'
 import { SessionTooLargeError } from '../core/cookies.ts'
 import type { SealIdentity } from '../core/mode.ts'
 import type { ModeSaved, ModeWrite, PartsRead } from '../core/identity.ts'
-import { call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, isSessionId, keys, loadRecord, shortId, storeTtl, ttlOption, userHash, userOf, type Lifetime, type StoreConfig, type StoredRecord } from './store.ts'
+import { call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, isSessionId, keys, loadRecord, saveRecord, shortId, storeTtl, userHash, userOf, type Lifetime, type StoreConfig, type StoredRecord } from './store.ts'
 import { endedBy, indexSession, parseNotBefore } from './user-index.ts'
 import { userKeys } from './user-key.ts'
 
@@ -84,7 +84,7 @@ export function expired(lifetime: Pick<Lifetime, 'maxLifetime'>, record: StoredR
  * with SessionStoreError and the client keeps the cookie it had.
  */
 export async function saveStored(store: StoreConfig, lifetime: Lifetime, write: ModeWrite): Promise<ModeSaved> {
-  const { id, now, ttl, user, readId } = write
+  const { id, now, ttl, expires, user, readId } = write
   const read = write.state as StoredState | undefined
   checkRecordSize(store, write)
   if (readId !== undefined && write.replaces) {
@@ -92,7 +92,6 @@ export async function saveStored(store: StoreConfig, lifetime: Lifetime, write: 
     const why = await revokedMeanwhile(store, readId, write.readBorn, write.readUser)
     if (why !== undefined) return { refused: 'revoked', message: why }
   }
-  const expires = ttl > 0 ? now + ttl * 1000 : undefined
   const sameId = id === readId
   let indexed = sameId ? read?.indexed : undefined
   if (user !== undefined && (!sameId || read?.migrate || read?.upgrade || indexEndsFirst(indexed, expires))) {
@@ -111,7 +110,7 @@ export async function saveStored(store: StoreConfig, lifetime: Lifetime, write: 
     ...(write.flash !== undefined && { flash: write.flash }),
   }
   const encoded = encodeRecord(record, write.dataJson)
-  await guarded(store, 'write', `writing session ${shortId(id)}`, () => call(store.store, 'setItem', keys.record(id), encoded, ttlOption(storeTtl(ttl))))
+  await saveRecord(store, id, encoded, storeTtl(ttl))
   // The id that ends (identity.ts), or a cookie-only seal that moved in under a new id: its replays die.
   if (readId !== undefined && !sameId && (write.ends || read?.migrate)) await endSession(store, lifetime, readId, write.ends ? write.readUser : undefined)
   if (read?.upgrade && user !== undefined) {

@@ -17,7 +17,7 @@ export function revocationsFor(given: Plan, userId: unknown, passwords: Password
   let byTtl = byPasswords.get(passwords)
   if (!byTtl) byPasswords.set(passwords, (byTtl = new Map()))
   let mode = byTtl.get(ttl)
-  if (!mode) byTtl.set(ttl, (mode = bindMode({ revocations: given, userId }, { passwords, ttl, maxLifetime: undefined }) as SessionMode))
+  if (!mode) byTtl.set(ttl, (mode = bindMode({ revocations: given, userId }, { passwords, ttl, maxLifetime: undefined, touchAfter: undefined }) as SessionMode))
   return mode
 }
 
