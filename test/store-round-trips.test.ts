@@ -2,11 +2,12 @@
 // changes only the data does to the cookie: nothing. A real redis-server on a free 127.0.0.1 port, through
 // unstorage's Redis driver, as the README sets it up.
 import { Redis } from 'ioredis'
-import { createStorage, type Storage } from 'unstorage'
+import { createStorage, prefixStorage, type Storage } from 'unstorage'
 import redisDriver from 'unstorage/drivers/redis'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createSessions, type SessionOptions } from '../src/index.ts'
 import { sessionStore } from '../src/store/index.ts'
+import { revocable } from '../src/revocations.ts'
 import { startRedis, type RunningRedis } from '../bench/redis.js'
 import { Jar, visit } from './helpers.ts'
 
@@ -184,7 +185,83 @@ describe('a write that changes only the data', () => {
   })
 })
 
+describe('a sign-in', () => {
+  it('is one command: the session filed on its user\'s list, its record written, and the anonymous id it replaces ended, at once', async () => {
+    const storage = redisStorage()
+    const sessions = stored(storage)
+    const jar = new Jar()
+    const anonymous = await visit(sessions, jar, (s) => (s.data.count = 1))
+    const before = anonymous.session.id!
+    const session = await sessions.read(jar.request())
+    let response: Response | undefined
+    const user = `user-${crypto.randomUUID()}`
+    const counts = await commandsDuring(async () => {
+      session.data.user = user
+      response = await sessions.commit(session, new Response('ok'))
+    })
+    // One command from the app: the EVAL. Redis counts the script's own calls too: it read the list (GET), wrote
+    // the list, the record and the old id's marker (SET), and removed the old record (DEL).
+    expect(counts).toEqual({ eval: 1, get: 1, set: 3, del: 1 })
+    jar.apply(response!)
+    const signedInSession = await sessions.read(jar.request())
+    expect(signedInSession.data).toEqual({ user, count: 1 })
+    expect(signedInSession.id).not.toBe(before)
+    expect((await sessions.sessionsOf(user)).map((info) => info.id)).toEqual([signedInSession.id])
+    // The id from before the sign-in is ended, its record gone.
+    expect(await admin.exists(`ifs:revoked:${before}`)).toBe(1)
+    expect(await admin.exists(`ifs:session:${before}`)).toBe(0)
+  })
+
+  it('60 sign-ins of one user at once, from two instances, are all listed, and revokeAll ends them all', async () => {
+    const [one, two] = [stored(redisStorage()), stored(redisStorage())]
+    // Each instance's first store call checks where its keys land (redis.ts); from then on a sign-in is one script.
+    for (const sessions of [one, two]) await visit(sessions, new Jar(), (s) => (s.data.count = 1))
+    const user = `shared-${crypto.randomUUID()}`
+    const jars = Array.from({ length: 60 }, () => new Jar())
+    await Promise.all(jars.map((jar, i) => visit(i % 2 ? one : two, jar, (s) => (s.data.user = user))))
+    const ids = await Promise.all(jars.map(async (jar) => (await one.read(jar.request())).id))
+    expect((await two.sessionsOf(user)).map((info) => info.id).sort()).toEqual([...ids].sort())
+    expect((await one.revokeAll(user)).sort()).toEqual([...ids].sort())
+    for (const jar of jars.slice(0, 5)) expect((await two.read(jar.request())).unsealError).toBe('revoked')
+  })
+})
+
 describe('where the keys are', () => {
+  it("under unstorage's prefixStorage (which getMount does not show), the keys stay under the prefix: the storage's own calls serve", async () => {
+    const storage = prefixStorage(redisStorage(), 'app1')
+    const { sessions, jar } = await signedIn(storage)
+    const session = await sessions.read(jar.request())
+    session.data.count = 3
+    await sessions.commit(session, new Response('ok'))
+    expect(await admin.exists(`app1:ifs:session:${session.id}`)).toBe(1)
+    expect(await admin.exists(`ifs:session:${session.id}`)).toBe(0)
+    expect((await sessions.read(jar.request())).data).toEqual({ user: 'ada', count: 3 })
+    // Nothing was left behind by the check.
+    expect(await admin.keys('*probe*')).toEqual([])
+  })
+
+  it('revocations under prefixStorage keep their log under the prefix too (the stream is used only where getMount tells the truth)', async () => {
+    const storage = () => prefixStorage(redisStorage(), 'app2')
+    const make = () => createSessions<Data>({ password, ttl: TTL, cookieOptions: { secure: false }, userId: (data) => data.user, revocations: revocable({ store: storage(), lag: 1, push: false }) })
+    const [one, two] = [make(), make()]
+    const jar = new Jar()
+    await visit(one, jar, (s) => (s.data.user = 'lin'))
+    expect((await two.read(jar.request())).data).toEqual({ user: 'lin' })
+    const id = (await one.read(jar.request())).id!
+    await one.revoke(id)
+    // The other instance hears of it within its lag, from the log under the prefix.
+    const deadline = Date.now() + 10_000
+    let refused: string | undefined
+    while (refused === undefined && Date.now() < deadline) {
+      refused = (await two.read(jar.request())).unsealError
+      if (refused === undefined) await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    expect(refused).toBe('revoked')
+    const keys = await admin.keys('*')
+    expect(keys.filter((key) => key.includes(':rv:') && !key.startsWith('app2:'))).toEqual([])
+    expect(keys.some((key) => key.startsWith('app2:ifs:rv:'))).toBe(true)
+  })
+
   it('under the driver\'s base and a mount, the direct path writes and reads the keys unstorage\'s own calls do', async () => {
     const storage = redisStorage({ base: 'app' }, 'ifs')
     const { sessions, jar } = await signedIn(storage)

@@ -10,21 +10,23 @@ import { createSessions, SessionStoreError } from '../src/index.js'
 import { sessionStore } from '../src/store/index.js'
 import { Jar, password } from './helpers.js'
 
-let redis: RunningRedis | undefined
-let dispose: (() => Promise<void>) | undefined
+/** What each test started, stopped after the file. */
+const started: Array<{ redis: RunningRedis; dispose: () => Promise<void> }> = []
 
 afterAll(async () => {
-  await dispose?.()
-  await redis?.stop()
+  for (const { redis, dispose } of started) {
+    await dispose()
+    await redis.stop()
+  }
 })
 
 // With ioredis's enableAutoPipelining too (README "Redis"): it batches what is sent, and changes none of this.
 it.each([false, true])('started while Redis is down: 503-worthy errors naming the call, then sessions once Redis is back (enableAutoPipelining: %s)', async (enableAutoPipelining) => {
-  redis = await startRedis()
+  const redis = await startRedis()
   await redis.shutdownSave()
   const warnings: string[] = []
   const storage = createStorage({ driver: redisDriver({ url: redis.url, enableOfflineQueue: false, autoResendUnfulfilledCommands: false, enableAutoPipelining }) })
-  dispose = () => storage.dispose()
+  started.push({ redis, dispose: () => storage.dispose() })
   const client = storage.getMount('').driver.getInstance!() as { on(event: 'error', listener: (error: Error) => void): void }
   client.on('error', (error) => void warnings.push(error.message))
   const sessions = createSessions<{ n?: number }>({ password, store: sessionStore(storage), storeTimeout: 2000 })
@@ -34,8 +36,11 @@ it.each([false, true])('started while Redis is down: 503-worthy errors naming th
   first.set('n', 1)
   const error = await sessions.commit(first, new Response()).catch((e: unknown) => e)
   expect(error).toBeInstanceOf(SessionStoreError)
-  expect(String(error)).toMatch(/while writing session [0-9a-f]{8}…: redis SET\("ifs:session:[0-9a-f]{8}…"\) failed: /)
+  expect(String(error)).toMatch(/while writing session [0-9a-f]{8}…: (setItem|redis SET)\("ifs:session:[0-9a-f]{8}…"\) failed: /)
   expect(String(error)).toMatch(/answer 503/)
+  // ioredis tells the app's error listener of its failed attempt (on a busy machine, after the call above failed).
+  for (const deadline = Date.now() + 10_000; warnings.length === 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20))
+  expect(warnings.length).toBeGreaterThan(0)
 
   await redis.restart()
   let response: Response | undefined
@@ -46,5 +51,4 @@ it.each([false, true])('started while Redis is down: 503-worthy errors naming th
   }
   jar.apply(response!)
   expect((await sessions.read(jar.request())).data).toEqual({ n: 1 })
-  expect(warnings.length).toBeGreaterThan(0)
 }, 60_000)

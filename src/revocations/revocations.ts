@@ -166,6 +166,17 @@ export class Revocations implements IdentityParts {
   /** On unstorage's Redis driver: the log is one Redis stream (stream-log.ts), read from where the last refresh ended. */
   readonly #stream: StreamLog | undefined
 
+  /**
+   * The stream, once verified to be where the storage's own calls land (src/store/redis.ts); undefined on any other
+   * store, or one that rewrites its keys (prefixStorage): then every instance uses the listed log, never the stream.
+   * A check that fails (Redis down) rejects, as the call it precedes would: no instance falls back to the other log.
+   */
+  async #verifiedStream(): Promise<StreamLog | undefined> {
+    const stream = this.#stream
+    if (stream === undefined) return undefined
+    return (stream.access.verified ?? (await stream.access.verify())) ? stream : undefined
+  }
+
   /** Adds a revocation made at `at` to the view, for as long as a seal naming its id can still be read. */
   #heardId(id: string, at: number): void {
     const bucket = bucketOf(at)
@@ -319,8 +330,8 @@ export class Revocations implements IdentityParts {
     if (view.refreshing && now - view.refreshingSince <= this.#store.timeout && view.refreshingSince >= notBefore) return view.refreshing
     const started = now
     const since = view.loadedAt
-    const stream = this.#stream
     const run = async () => {
+      const stream = await guarded(this.#store, 'list', 'refreshing the revocation view', () => this.#verifiedStream())
       if (stream) {
         // What was appended since the last refresh: a cost in proportion to the new revocations, whatever else the database holds.
         await guarded(this.#store, 'list', 'refreshing the revocation view', () => stream.refresh(this.#sink))
@@ -396,13 +407,13 @@ export class Revocations implements IdentityParts {
     const bucket = bucketOf(now)
     const store = this.#store.store
     const ttl = ttlOption(this.markerSeconds + BUCKET_MS / 1000)
-    const stream = this.#stream
-    await guarded(this.#store, 'end', `revoking session ${shortId(id)}`, () =>
-      Promise.all([
+    await guarded(this.#store, 'end', `revoking session ${shortId(id)}`, async () => {
+      const stream = await this.#verifiedStream()
+      await Promise.all([
         call(store, 'setItem', revocationKeys.id(id), `${RECORD_PREFIX}revoked`, ttl),
         stream ? stream.logId(id, now - this.markerSeconds * 1000) : call(store, 'setItem', revocationKeys.loggedId(bucket, id), `${RECORD_PREFIX}revoked`, ttl),
-      ]),
-    )
+      ])
+    })
     // This instance refuses it at once.
     this.#heardId(id, now)
   }
@@ -418,15 +429,15 @@ export class Revocations implements IdentityParts {
     const store = this.#store.store
     const ttl = ttlOption(this.markerSeconds + BUCKET_MS / 1000)
     const value = `${RECORD_PREFIX}${JSON.stringify(except === undefined ? { at } : { at, except })}`
-    const stream = this.#stream
-    await guarded(this.#store, 'end', "revoking a user's sessions", () =>
-      Promise.all(
+    await guarded(this.#store, 'end', "revoking a user's sessions", async () => {
+      const stream = await this.#verifiedStream()
+      await Promise.all(
         keys.flatMap((key) => [
           call(store, 'setItem', revocationKeys.user(key), value, ttl),
           stream ? stream.logUser(key, at, except, at - this.markerSeconds * 1000) : call(store, 'setItem', revocationKeys.loggedUser(bucket, key, at, except), `${RECORD_PREFIX}revoked`, ttl),
         ]),
-      ),
-    )
+      )
+    })
     for (const key of keys) this.#heardUser(key, at, except)
   }
 }

@@ -15,6 +15,7 @@
  */
 import { isSessionId } from '../core/ids.ts'
 import { USER_KEY } from '../store/user-key.ts'
+import { redisOf, type RedisAccess } from '../store/redis.ts'
 
 /** The ioredis calls used (a Redis or a Cluster client). */
 export interface StreamClient {
@@ -52,17 +53,14 @@ const STREAM = 'ifs:rv:stream'
 /** Entries read a round trip: a burst of revocations is read in pages. */
 const PAGE = 1000
 
-/** The stream log, or undefined when the store is not unstorage's Redis driver (then revocations list keys, as before). */
+/**
+ * The stream log, or undefined when the store is not unstorage's Redis driver (then revocations list keys, as
+ * before). Taken only once `access` is verified (src/store/redis.ts): a storage that rewrites its keys
+ * (unstorage's prefixStorage) would otherwise put the stream outside its prefix, shared with other apps.
+ */
 export function streamLogOf(store: unknown): StreamLog | undefined {
-  type Mount = { base?: string; driver?: { name?: unknown; options?: { base?: unknown }; getInstance?: () => unknown } }
-  const mount = (store as { getMount?: (key: string) => Mount }).getMount?.(STREAM)
-  const driver = mount?.driver
-  if (!driver || driver.name !== 'redis' || typeof driver.getInstance !== 'function') return undefined
-  // The key as the driver writes it: the mount's own key, under the driver's base.
-  const relative = STREAM.slice((mount.base ?? '').length)
-  const base = typeof driver.options?.base === 'string' ? driver.options.base.replace(/:$/, '') : ''
-  const getInstance = driver.getInstance.bind(driver)
-  return new StreamLog(() => getInstance() as StreamClient, base ? `${base}:${relative}` : relative)
+  const access = redisOf(store, [STREAM])
+  return access && new StreamLog(access, () => access.client() as unknown as StreamClient, access.key(STREAM))
 }
 
 export class StreamLog {
@@ -76,6 +74,8 @@ export class StreamLog {
   }
 
   constructor(
+    /** How the store reached Redis, and whether that was verified (src/store/redis.ts). */
+    readonly access: RedisAccess,
     readonly client: () => StreamClient,
     readonly key: string,
   ) {}

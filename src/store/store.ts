@@ -19,7 +19,7 @@ import { SKEW_SECONDS } from '../core/seal.ts'
 import { shortId } from '../core/ids.ts'
 import type { Passwords } from '../core/passwords.ts'
 import type { ModeOptions } from '../core/mode.ts'
-import { readAll, redisOf, write, type RedisAccess } from './redis.ts'
+import { checked, readAll, redisOf, write, type RedisAccess } from './redis.ts'
 
 /** What a store must offer: an unstorage `Storage` has all of it. Methods may return values or promises. */
 export interface SessionStore {
@@ -145,7 +145,8 @@ export function call(store: SessionStore, method: 'getItem' | 'setItem' | 'remov
   return attempt(method, key, () => (store[method] as (key: string, ...rest: unknown[]) => unknown).call(store, key, ...rest))
 }
 
-async function attempt<T>(method: string, key: string, run: () => T): Promise<Awaited<T>> {
+/** One call of any kind (a Redis command too), failing as `call` does: naming the call and its key. */
+export async function attempt<T>(method: string, key: string, run: () => T): Promise<Awaited<T>> {
   let value: Awaited<T>
   try {
     value = await run()
@@ -225,19 +226,22 @@ export const ttlOption = (ttl: number | undefined): { ttl?: number } => (ttl ===
  * not-before value, read together: one round trip on one connection (on Redis, one command: redis.ts).
  */
 export async function loadRecord(config: StoreConfig, id: string, userKey?: string): Promise<{ value: unknown; revoked: boolean; notBefore: unknown }> {
-  const { store, redis } = config
+  const { store } = config
   const names = userKey === undefined ? [keys.record(id), keys.revoked(id)] : [keys.record(id), keys.revoked(id), keys.notBefore(userKey)]
-  const [value, marker, notBefore] = await guarded(config, 'read', `reading session ${shortId(id)}`, () =>
-    redis ? attempt('redis MGET', names[0]!, () => readAll(redis, names)) : Promise.all(names.map((name) => call(store, 'getItem', name))),
-  )
+  const [value, marker, notBefore] = await guarded(config, 'read', `reading session ${shortId(id)}`, async () => {
+    const redis = await checked(config.redis)
+    return redis ? attempt('redis MGET', names[0]!, () => readAll(redis, names)) : Promise.all(names.map((name) => call(store, 'getItem', name)))
+  })
   return { value: value ?? undefined, revoked: marker !== null && marker !== undefined, notBefore }
 }
 
 /** Writes a session's record, with its store ttl in seconds (undefined: none): one command on Redis. */
 export function saveRecord(config: StoreConfig, id: string, encoded: string, ttl: number | undefined): Promise<unknown> {
-  const { store, redis } = config
   const name = keys.record(id)
-  return guarded(config, 'write', `writing session ${shortId(id)}`, () => (redis ? attempt('redis SET', name, () => write(redis, name, encoded, ttl)) : call(store, 'setItem', name, encoded, ttlOption(ttl))))
+  return guarded(config, 'write', `writing session ${shortId(id)}`, async () => {
+    const redis = await checked(config.redis)
+    return redis ? attempt('redis SET', name, () => write(redis, name, encoded, ttl)) : call(config.store, 'setItem', name, encoded, ttlOption(ttl))
+  })
 }
 
 /** SHA-256 of the user id, as hex: how the layout before named a user (keys.legacyUser), to remove those keys as sessions move. */

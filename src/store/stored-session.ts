@@ -12,8 +12,9 @@ import { SKEW_SECONDS } from '../core/seal.ts'
 import { SessionTooLargeError } from '../core/cookies.ts'
 import type { SealIdentity } from '../core/mode.ts'
 import type { ModeSaved, ModeWrite, PartsRead } from '../core/identity.ts'
-import { call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, isSessionId, keys, loadRecord, saveRecord, shortId, storeTtl, userHash, userOf, type Lifetime, type StoreConfig, type StoredRecord } from './store.ts'
-import { endedBy, indexSession, parseNotBefore } from './user-index.ts'
+import { attempt, call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, isSessionId, keys, loadRecord, RECORD_PREFIX, revokedTtl, saveRecord, shortId, storeTtl, userHash, userOf, type Lifetime, type StoreConfig, type StoredRecord } from './store.ts'
+import { endedBy, entryEnd, indexSession, MAX_LISTED, parseNotBefore } from './user-index.ts'
+import { fileAndWrite, scripted } from './redis.ts'
 import { userKeys } from './user-key.ts'
 
 /** What a store keeps of one request between read and commit (the mode's state, mode.ts). */
@@ -94,9 +95,13 @@ export async function saveStored(store: StoreConfig, lifetime: Lifetime, write: 
   }
   const sameId = id === readId
   let indexed = sameId ? read?.indexed : undefined
-  if (user !== undefined && (!sameId || read?.migrate || read?.upgrade || indexEndsFirst(indexed, expires))) {
-    indexed = await indexSession(store, user, id, ttl, now)
-  }
+  const file = user !== undefined && (!sameId || read?.migrate || read?.upgrade || indexEndsFirst(indexed, expires))
+  // The id that ends (identity.ts), or a cookie-only seal that moved in under a new id: its replays die.
+  const ending = readId !== undefined && !sameId && (write.ends || read?.migrate === true)
+  // On a single Redis, filing, writing and ending are one script (redis.ts); elsewhere, one step each.
+  // (Once the store's first read or write has checked the mapping: redis.ts.)
+  const redis = file && store.redis?.verified === true && scripted(store.redis) ? store.redis : undefined
+  if (file) indexed = redis ? entryEnd(ttl, now) || undefined : await indexSession(store, user, id, ttl, now)
   // The user's key goes into the seal, so that reads check the user's not-before time in the same round trip.
   const userKey = user === undefined ? undefined : (await userKeys(store.passwords, user))[0]
   const record = {
@@ -110,9 +115,16 @@ export async function saveStored(store: StoreConfig, lifetime: Lifetime, write: 
     ...(write.flash !== undefined && { flash: write.flash }),
   }
   const encoded = encodeRecord(record, write.dataJson)
-  await saveRecord(store, id, encoded, storeTtl(ttl))
-  // The id that ends (identity.ts), or a cookie-only seal that moved in under a new id: its replays die.
-  if (readId !== undefined && !sameId && (write.ends || read?.migrate)) await endSession(store, lifetime, readId, write.ends ? write.readUser : undefined)
+  const endingUser = write.ends ? write.readUser : undefined
+  if (redis) {
+    const legacy = ending && endingUser !== undefined ? keys.legacyUser(await userHash(endingUser), readId!) : undefined
+    const filed = { list: keys.userList(userKey!), id, until: indexed ?? 0, now, max: MAX_LISTED, record: keys.record(id), recordValue: encoded, recordTtl: storeTtl(ttl) }
+    const ends = ending ? { marker: keys.revoked(readId!), markerValue: `${RECORD_PREFIX}revoked`, markerTtl: revokedTtl(lifetime.ttl, lifetime.maxLifetime), record: keys.record(readId!), legacy } : undefined
+    await guarded(store, 'write', `writing session ${shortId(id)} and filing it under its user`, () => attempt('redis EVAL', filed.record, () => fileAndWrite(redis, filed, ends)))
+  } else {
+    await saveRecord(store, id, encoded, storeTtl(ttl))
+    if (ending) await endSession(store, lifetime, readId!, endingUser)
+  }
   if (read?.upgrade && user !== undefined) {
     // Filed the new way now: the key of the layout before goes.
     const hash = await userHash(user)

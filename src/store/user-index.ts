@@ -79,8 +79,7 @@ const live = (list: List, now: number) => Object.fromEntries(Object.entries(list
  */
 export async function indexSession(config: StoreConfig, user: string, id: string, ttl: number, now: number): Promise<number | undefined> {
   const [key] = (await userKeys(config.passwords, user)) as [string]
-  const seconds = storeTtl(ttl) === undefined ? undefined : 2 * (storeTtl(ttl) as number)
-  const until = seconds === undefined ? 0 : now + seconds * 1000
+  const until = entryEnd(ttl, now)
   const listKey = keys.userList(key)
   await new Promise<void>((resolve, reject) => {
     let filing = filings.get(listKey)
@@ -91,6 +90,15 @@ export async function indexSession(config: StoreConfig, user: string, id: string
   })
   return until === 0 ? undefined : until
 }
+
+/** When a session's entry on its user's list ends (ms; 0: never): twice its record's store ttl, so a record renewed in time stays listed. */
+export function entryEnd(ttl: number, now: number): number {
+  const seconds = storeTtl(ttl)
+  return seconds === undefined ? 0 : now + 2 * seconds * 1000
+}
+
+/** Entries a user's list keeps, the latest-ending first. */
+export { MAX_LISTED }
 
 interface Entry {
   id: string
