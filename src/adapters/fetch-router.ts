@@ -1,11 +1,12 @@
 /**
  * @remix-run/fetch-router middleware: `createRouter({ middleware: [ironSession<Data>(options)] })`,
- * then `context.session` or `context.get(SessionKey)` in handlers, typed.
+ * then `context.session` or `context.get(SessionKey)` in handlers, typed. The middleware's `sessions`
+ * is the Sessions object behind it (revoke, revokeAll, sessionsOf).
  */
 import { createContextKey, type Middleware } from '@remix-run/fetch-router'
-import { createSessions, mountSession, type Session, type SessionOptions } from '../core/index.ts'
+import { closeSession, createSessions, mountSession, type Session, type SessionOptions, type Sessions } from '../core/index.ts'
 
-export type { Session, SessionOptions }
+export type { Session, SessionOptions, Sessions }
 
 /** fetch-router's ContextKey<Session>, spelled out: the package does not export the ContextKey type. */
 export interface SessionContextKey {
@@ -26,15 +27,19 @@ const property = { property: 'session' } as const
 
 export function ironSession<Data extends Record<string, unknown> = Record<string, unknown>, Flash extends Record<string, unknown> = Record<string, unknown>>(
   options: SessionOptions<Data>,
-): Middleware<SessionEntry<Data, Flash>> {
+): Middleware<SessionEntry<Data, Flash>> & { readonly sessions: Sessions<Data, Flash> } {
   const sessions = createSessions<Data, Flash>(options)
-  return async (context, next) => {
+  const middleware: Middleware<SessionEntry<Data, Flash>> = async (context, next) => {
     // Mounted on the router and again on a route: the inner mount hands on this session and the outer one commits.
     const mount = mountSession(sessions, context.request)
     const session = await mount.session
     context.set(SessionKey, session as unknown as Session, property)
     // A handler that throws skips the commit: its error reaches the router's caller, and nothing half-done is saved.
     const response = await next()
-    return mount.owner ? sessions.commit(session, response) : response
+    if (!mount.owner) return response
+    const committed = await sessions.commit(session, response)
+    closeSession(session, 'the fetch-router session middleware')
+    return committed
   }
+  return Object.assign(middleware, { sessions })
 }

@@ -78,12 +78,22 @@ export function createIronSessionStorage<Data extends Values = Values>(options: 
     }
   }
 
+  // Without a store or revocations nothing on the server can end a cookie: regenerateId(true) then leaves the old one valid.
+  const cookieOnly = options.store === undefined && options.revocations === undefined
+
   return {
     async read(cookie) {
       return new SealedSession(await sessions.read(request(cookie)))
     },
 
     async save(session) {
+      if (cookieOnly && session.deleteId !== undefined && development()) {
+        // As Remix's own cookie storage tells it: the old session cannot be deleted.
+        console.warn(
+          `iron-fetch-session: session ${session.deleteId.slice(0, 8)}… was regenerated with deleteOldSession, but a cookie-only session cannot be ended on the server: ` +
+            'a copy of the old cookie still reads until it expires. Add the store or revocations option to end it. (Not shown when NODE_ENV is production.)',
+        )
+      }
       // A Session made by Remix's createSession() rather than read() is saved as a new one.
       const core = SealedSession.coreOf(session) ?? (await sessions.read(request(null)))
       if (session.destroyed) core.destroy()
@@ -110,5 +120,14 @@ export function createIronSessionStorage<Data extends Values = Values>(options: 
     revoke: sessions.revoke,
     sessionsOf: sessions.sessionsOf as Sessions<Data>['sessionsOf'],
     revokeAll: sessions.revokeAll,
+  }
+}
+
+/** Outside production (NODE_ENV, where the runtime has one). */
+function development(): boolean {
+  try {
+    return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NODE_ENV !== 'production'
+  } catch {
+    return false // Deno without --allow-env
   }
 }

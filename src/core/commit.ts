@@ -166,7 +166,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   }
   if (kept) Object.assign(entry, kept.seal, { meta })
   cacheEntry(cache, entry)
-  upToDate(state, { base, flashIn: flash, createdAt: created, sealedAt: now, expiresAt: entry.expiresAt, passwordId: config.passwords.sealId })
+  upToDate(state, { base, flashIn: flash, createdAt: created, sealedAt: now, passwordId: config.passwords.sealId })
   return headers
 }
 

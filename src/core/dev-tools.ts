@@ -9,6 +9,44 @@
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
+/** Outside production (NODE_ENV, where the runtime has one). */
+function development(): boolean {
+  try {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+    return env !== undefined && env.NODE_ENV !== 'production'
+  } catch {
+    return false // Deno without --allow-env throws on reading the environment
+  }
+}
+
+/**
+ * After a mount committed the session for good (its response has the cookie): in development, every
+ * write to the session throws, naming what was written and where it should go, instead of being lost
+ * in silence (an outer middleware writing after next(), a session kept past its request). Reads still
+ * work. The session's own methods are shadowed on the instance: nothing is checked on the way in.
+ */
+export function closeSession(session: object, where = 'the session middleware'): void {
+  if (!development()) return
+  const lost = (what: string) => (): never => {
+    throw new Error(
+      `iron-fetch-session: ${what} after ${where} committed the session: the response already carries its cookie, so this change would be lost. ` +
+        'Make the change in the handler (or in a middleware mounted inside the session middleware), before the response is committed. (Development only: with NODE_ENV=production the change is dropped.)',
+    )
+  }
+  const data = (session as { data: Record<string, unknown> }).data
+  const write = lost('a write to session.data')
+  const guarded = new Proxy(data, { set: write, deleteProperty: write, defineProperty: write })
+  const method = (name: string) => ({ value: lost(`session.${name}()`), configurable: true })
+  Object.defineProperties(session, {
+    data: { get: () => guarded, set: lost('assigning session.data'), configurable: true },
+    set: method('set'),
+    unset: method('unset'),
+    flash: method('flash'),
+    destroy: method('destroy'),
+    regenerateId: method('regenerateId'),
+  })
+}
+
 /** Armed for a Secure cookie outside production (NODE_ENV, where the runtime has one); fires once. */
 export interface PlainHttpWarning {
   warned: boolean

@@ -84,6 +84,8 @@ export class Identity implements ModeIdentity {
   readId: string | undefined = undefined
   readBorn: number | undefined = undefined
   readUser: string | undefined = undefined
+  /** When the seal the client holds expires (undefined: never). */
+  readExpires: number | undefined = undefined
   /** End readId at commit: destroy(), regenerateId(true). */
   endRead = false
   /** The mode's own state for this request. */
@@ -105,17 +107,19 @@ export class Identity implements ModeIdentity {
     if (deleteOld) this.endRead = true
   }
 
-  read(id: string, born: number, user: string | undefined): void {
+  read(id: string, born: number, user: string | undefined, expires: number | undefined): void {
     this.id = this.readId = id
     this.readBorn = born
     this.readUser = user
+    this.readExpires = expires
   }
 
   /** After commit: what the client now holds (undefined: nothing). */
-  settled(id: string | undefined, born: number | undefined, user: string | undefined): void {
+  settled(id: string | undefined, born: number | undefined, user: string | undefined, expires?: number): void {
     this.id = this.readId = id
     this.readBorn = born
     this.readUser = id === undefined ? undefined : user
+    this.readExpires = expires
     this.endRead = false
   }
 }
@@ -173,7 +177,7 @@ type KnownSeal = Required<Pick<SealIdentity, 'id'>> & SealIdentity
 /** What a mode's read answered, applied to the request's identity. */
 function accepted(identity: Identity, seal: KnownSeal, found: PartsRead): ModeRead {
   if (found !== undefined && 'refused' in found) return found
-  identity.read(seal.id, seal.born ?? seal.createdAt, found === undefined ? (seal.user ?? undefined) : found.user)
+  identity.read(seal.id, seal.born ?? seal.createdAt, found === undefined ? (seal.user ?? undefined) : found.user, seal.expiresAt)
   if (found === undefined) return undefined
   identity.state = found.state
   return found
@@ -225,7 +229,7 @@ export function withIdentity(parts: IdentityParts): SessionMode {
       const created = identity.readId !== undefined && user !== identity.readUser ? commit.now : commit.created
       const settled = settle(identity, user, commit.emptied, true, commit.held, commit.now)
       const stays = settled.id === identity.readId && created === commit.created && sealStays(parts.keepsSeal, commit.clientSeal, commit.now)
-      const expires = stays ? commit.clientSeal!.expiresAt : undefined
+      const expires = stays ? identity.readExpires : undefined
       const ttl = stays ? (expires === undefined ? 0 : Math.max(1, Math.ceil((expires - commit.now) / 1000))) : commit.ttlFor(created)
       const saved = await parts.save({
         id: settled.id as string,
@@ -251,7 +255,7 @@ export function withIdentity(parts: IdentityParts): SessionMode {
         identity.state = undefined
         return saved
       }
-      identity.settled(settled.id, settled.born, user)
+      identity.settled(settled.id, settled.born, user, stays ? expires : ttl > 0 ? commit.now + ttl * 1000 : undefined)
       identity.state = saved.state
       const fields: Record<string, unknown> = saved.userKey === undefined ? { id: settled.id, ra: settled.born } : { id: settled.id, ra: settled.born, u: saved.userKey }
       return { created, ttl, fields, seal: { id: settled.id as string, born: settled.born, userKey: saved.userKey, stored: !parts.dataInSeal, user: user ?? null }, stays }

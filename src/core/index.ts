@@ -13,6 +13,12 @@ export type { SessionHeaders }
 
 // For the adapters (src/adapters/), which import the core through this entry only (.dependency-cruiser.cjs): what they use.
 export { mountSession } from './mounts.ts'
+import { devTools } from './messages.ts'
+
+/** After a mount's last commit: in development, a later write to the session throws, naming the fix, instead of being lost (dev-tools.ts). */
+export function closeSession(session: object, where?: string): void {
+  devTools?.closeSession(session, where)
+}
 export { STATE, type ReadState, type Session } from './session.ts'
 export type { SessionOptions } from './options.ts'
 export { cookieMaxAge, MAX_COOKIE_BYTES, SessionTooLargeError } from './cookies.ts'

@@ -92,7 +92,6 @@ export interface ModeCommit {
 export interface HeldSeal {
   passwordId: string | undefined
   sealedAt: number | undefined
-  expiresAt: number | undefined
   destroyed: boolean
   regenerate: boolean
   due: boolean

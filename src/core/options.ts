@@ -139,6 +139,8 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
     throw new TypeError(DEV ? 'iron-fetch-session: rolling must be true, false, or { touchAfter: seconds }.' : brief('rolling must be true, false, or { touchAfter }'))
   }
   if (rolling !== false) {
+    // { touchafter: 60 } would otherwise read as a missing touchAfter: name the typo (a production bundle says touchAfter is missing).
+    if (DEV && rolling !== true) checkKeys(rolling, ['touchAfter'], 'rolling option')
     if (ttl === 0) throw new TypeError(DEV ? 'iron-fetch-session: rolling needs a ttl; with ttl 0 a session never goes idle. Set ttl to the idle timeout in seconds, or drop rolling.' : brief('rolling needs a ttl'))
     touchAfter = rolling === true ? Math.floor(ttl / 10) : rolling.touchAfter
     checkTtl(touchAfter, 'rolling.touchAfter')

@@ -77,8 +77,6 @@ export interface ReadState {
   flashOut: FlashValues | undefined
   createdAt: number
   sealedAt: number | undefined
-  /** When the seal the client holds expires (undefined: never, or no seal). */
-  expiresAt: number | undefined
   passwordId: string | undefined
   refused: UnsealErrorReason | undefined
   destroyed: boolean
@@ -176,7 +174,6 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
     if (entry.flashJson !== undefined) state.flashIn = JSON.parse(entry.flashJson) as FlashValues
     state.createdAt = entry.createdAt
     state.sealedAt = entry.sealedAt
-    state.expiresAt = entry.expiresAt
     state.passwordId = entry.passwordId
     const mode = config.mode
     if (mode) {
@@ -324,7 +321,6 @@ function newState(config: Config, now: number, transport: ReadState['transport']
     flashOut: undefined,
     createdAt: now,
     sealedAt: undefined,
-    expiresAt: undefined,
     passwordId: undefined,
     refused: undefined,
     destroyed: false,

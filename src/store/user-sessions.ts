@@ -42,16 +42,24 @@ export async function revokeAll(config: StoreConfig, lifetime: Lifetime, user: s
   const store = userIndex(config, 'revokeAll(user)')
   const name = String(user)
   const at = Date.now()
+  // An earlier "sign out everywhere", to leave the sessions it ended out of what this one reports.
+  const earlier = (await listed(store, name, at)).notBefore
   await writeNotBefore(store, lifetime, name, { at, except: options.except })
   const candidates = (await listed(store, name, at)).ids.filter((id) => id !== options.except)
-  // A sign-in that finished after `at` is not ended: the not-before spares it, and so does this.
   const records = await Promise.all(candidates.map((id) => loadRecord(store, id)))
-  const ids = candidates.filter((_, i) => {
-    const record = records[i]!.value === undefined ? undefined : decodeRecord(records[i]!.value)
-    return typeof record !== 'object' || (record.born ?? record.created) < at
+  // Every listed id is ended (its data goes); the ones reported are those that were live until now: a session
+  // signed out or revoked before, expired, moved to another user or ended by an earlier revokeAll is not.
+  // A sign-in that finished after `at` is neither: the not-before spares it, and so does this.
+  const live: string[] = []
+  const ended = candidates.filter((id, i) => {
+    const { value, revoked } = records[i]!
+    const record = value === undefined ? undefined : decodeRecord(value)
+    if (typeof record === 'object' && (record.born ?? record.created) >= at) return false
+    if (!revoked && typeof record === 'object' && record.user === name && !expired(lifetime, record, at) && !endedBy(earlier, record.born ?? record.created, id)) live.push(id)
+    return true
   })
-  await Promise.all(ids.map((id) => endSession(store, lifetime, id, name)))
-  return ids
+  await Promise.all(ended.map((id) => endSession(store, lifetime, id, name)))
+  return live
 }
 
 function userIndex(store: StoreConfig, what: string): StoreConfig {
