@@ -76,7 +76,7 @@ export function ironSession<Data extends Values = Values, Flash extends Values =
 /** React Router keeps a flash value in the session's data under this key (its sessions.ts). */
 const flashKey = (name: string) => `__flash_${name}__`
 const FLASH_KEY = /^__flash_(.*)__$/s
-const ORIGIN = 'http://react-router-session.invalid/'
+const ORIGIN = 'https://react-router-session.invalid/'
 
 /** The storage, plus header lines for any number of cookies and the store's or revocations' ends. */
 export interface IronSessionStorage<Data extends Values = SessionData, Flash = Data>
