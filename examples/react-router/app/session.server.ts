@@ -5,11 +5,12 @@
  */
 import { ironSession } from 'iron-fetch-session/react-router'
 
-export interface SessionData {
+// Type aliases (an interface has no index signature, and the data is a Record<string, unknown>).
+export type SessionData = {
   user?: { username: string; name: string }
 }
 
-export interface Flash {
+export type Flash = {
   notice: string
 }
 
