@@ -85,7 +85,7 @@ function requireSetup(): void {
 /** One request with the jar's cookies, not following redirects; the jar keeps what the response sets. */
 async function send(jar: Jar, path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
   const headers: Record<string, string> = jar.cookies.size > 0 ? { cookie: jar.header } : {}
-  let body: URLSearchParams | undefined
+  let body: URLSearchParams | null = null
   if (init.form) {
     body = new URLSearchParams(init.form)
     headers.origin = base
