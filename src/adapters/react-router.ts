@@ -102,7 +102,7 @@ export function createIronSessionStorage<Data extends Values = SessionData, Flas
   }
   // One Set-Cookie line per commitSession: React Router's API returns one string. A chunked session needs several.
   const oneLine = !options?.chunk
-  const sessions = createSessions({ ...(options as unknown as SessionOptions) })
+  const sessions = createSessions(options as unknown as SessionOptions)
   const cores = new WeakMap<object, Session>()
 
   const read = (cookieHeader: string | null | undefined) => {
