@@ -141,6 +141,13 @@ describe('examples/react-router: react-router build, react-router-serve', () => 
     expect(signedOut).toContain('You are signed out.')
     expect(jar.cookies.has('session')).toBe(false) // the flash-only cookie, read, was cleared
     expect(await (await send(jar, '/api/session')).json()).toEqual({ user: null, isNew: true })
+
+    // A data request, as React Router's <Form> sends it from the browser: the redirect it encodes carries the cookie too.
+    const data = new Jar()
+    const dataLogin = await send(data, '/login.data', { form: { username: 'demo', password: 'demo' } })
+    expect(dataLogin.status).toBe(202)
+    expect(sessionLines(dataLogin)).toHaveLength(1)
+    expect(await (await send(data, '/api/session')).json()).toEqual({ user: { username: 'demo', name: 'Demo User' }, isNew: false })
   }, 60_000)
 
   it('in Chromium: sign in through the form, the user and the flash show after the redirect, the flash once, sign out clears it', async () => {
