@@ -20,6 +20,7 @@ import { ironSession as routerSession } from 'iron-fetch-session/fetch-router'
 import { withSession } from 'iron-fetch-session/fetch'
 import { getIronSession } from 'iron-fetch-session/iron-session'
 import { createIronSessionStorage } from 'iron-fetch-session/remix-session'
+import { createIronSessionStorage as createReactRouterStorage, ironSession as reactRouterSession } from 'iron-fetch-session/react-router'
 import { sessionStore } from 'iron-fetch-session/store'
 import { Hono } from 'hono'
 import { createRouter } from '@remix-run/fetch-router'
@@ -69,8 +70,14 @@ remixSession.set('count', 6)
 results.remixIsSession = remixSession instanceof Session
 results.remix = \`session=\${await remix.save(remixSession)}\`
 
+const reactRouter = createReactRouterStorage<Data>({ password })
+const reactRouterSessionRead = await reactRouter.getSession(null)
+reactRouterSessionRead.set('count', 7)
+results.reactRouter = (await reactRouter.commitSession(reactRouterSessionRead)).split(';')[0]
+results.reactRouterMiddleware = typeof reactRouterSession<Data>({ password }).sessionMiddleware
+
 const counts: number[] = []
-for (const cookie of [results.core, results.hono, results.fetchRouter, results.fetch, results.ironSession, results.remix]) {
+for (const cookie of [results.core, results.hono, results.fetchRouter, results.fetch, results.ironSession, results.remix, results.reactRouter]) {
   counts.push((await sessions.read(new Request(url, { headers: { cookie: String(cookie) } }))).data.count ?? 0)
 }
 results.counts = counts
@@ -114,7 +121,7 @@ beforeAll(async () => {
   tarball = join(dir, (JSON.parse(stdout) as [{ filename: string }])[0].filename)
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
   const { devDependencies } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
-  const deps = ['hono', '@remix-run/fetch-router', '@remix-run/session', 'typescript'].map((name) => `${name}@${devDependencies[name]}`)
+  const deps = ['hono', '@remix-run/fetch-router', '@remix-run/session', 'react-router', '@types/react', 'typescript'].map((name) => `${name}@${devDependencies[name]}`)
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...deps], { cwd: dir, timeout: 120_000 })
   await writeFile(join(dir, 'index.ts'), consumer)
 }, 180_000)
@@ -131,6 +138,7 @@ describe('the packed tarball', () => {
     expect(others.sort()).toEqual(['package/LICENSE', 'package/README.md', 'package/package.json'])
     expect(files).toContain('package/dist/adapters/iron-session.d.ts')
     expect(files).toContain('package/dist/adapters/remix-session.d.ts')
+    expect(files).toContain('package/dist/adapters/react-router.d.ts')
     // Stack traces and debuggers follow dist's source maps into src/: every file they name is shipped.
     const maps = files.filter((file) => file.endsWith('.js.map'))
     expect(maps.length).toBeGreaterThan(10)
@@ -152,8 +160,9 @@ describe('the packed tarball', () => {
     await run(join(dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.nodenext.json'], { cwd: dir, timeout: 120_000 })
     const { stdout } = await run(process.execPath, [join(dir, 'out/index.js')], { cwd: dir, timeout: 30_000 })
     const results = JSON.parse(stdout) as Record<string, unknown>
-    expect(results.counts).toEqual([1, 2, 3, 4, 5, 6])
+    expect(results.counts).toEqual([1, 2, 3, 4, 5, 6, 7])
     expect(results.remixIsSession).toBe(true)
+    expect(results.reactRouterMiddleware).toBe('function')
     expect(results.stored).toEqual([7, 1])
     expect(results.sealData).toEqual({ n: 1 })
   }, 150_000)

@@ -8,6 +8,8 @@ import { ironSession as routerSession, SessionKey } from '../../src/adapters/fet
 import { ironSession } from '../../src/adapters/hono.js'
 import { createIronSessionStorage } from '../../src/adapters/remix-session.js'
 import type { Session as RemixSession } from '@remix-run/session'
+import { createIronSessionStorage as createRouterStorage, ironSession as reactRouterSession, type Session as CoreSession } from '../../src/adapters/react-router.js'
+import { RouterContextProvider, type MiddlewareFunction, type RouterContext, type Session as RouterSession } from 'react-router'
 import { createStorage } from 'unstorage'
 
 type Data = { count: number; user: { name: string } }
@@ -85,4 +87,30 @@ const remix = createIronSessionStorage<Data>({ password, store: sessionStore(cre
 void remix.read(null).then((session) => {
   const remixSession: RemixSession = session
   return remixSession.id
+})
+
+// React Router: the middleware's context carries our Session<Data, Flash>; the storage gives React Router's own Session.
+type Flash = { notice: string }
+const { sessionMiddleware, sessionContext } = reactRouterSession<Data, Flash>({ password })
+const routeMiddleware: MiddlewareFunction<Response>[] = [sessionMiddleware]
+const contextKey: RouterContext<CoreSession<Data, Flash>> = sessionContext
+const provider = new RouterContextProvider()
+const fromContext = provider.get(sessionContext)
+const contextCount: number | undefined = fromContext.data.count
+const notice: string | undefined = fromContext.getFlash('notice')
+// @ts-expect-error count is a number, not a string
+const wrongContextCount: string | undefined = fromContext.data.count
+// @ts-expect-error the flash is typed by key
+fromContext.flash('notice', 1)
+reactRouterSession<Data>((args) => ({ password: args.request.headers.get('x-password') ?? password }))
+const routerStorage = createRouterStorage<Data, Flash>({ password })
+void routerStorage.getSession(null).then(async (session) => {
+  const routerSession: RouterSession<Data, Flash> = session
+  const count: number | undefined = session.get('count')
+  // @ts-expect-error set is typed by key
+  session.set('count', 'one')
+  session.flash('notice', 'saved')
+  const line: string = await routerStorage.commitSession(routerSession)
+  const lines: Array<[string, string]> = await routerStorage.commitHeaders(session)
+  return [count, line, lines, routeMiddleware, contextKey, contextCount, notice, wrongContextCount]
 })
