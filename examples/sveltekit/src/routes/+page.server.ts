@@ -8,8 +8,8 @@ export const load: PageServerLoad = ({ locals }) => {
 
 export const actions: Actions = {
   logout: ({ locals }) => {
+    // Commit expires the session cookie, on the redirect below.
     locals.session.destroy()
-    locals.session.flash('notice', 'You have signed out.')
     redirect(303, '/')
   },
 }
