@@ -106,7 +106,7 @@ function browser(jar = new Jar()) {
         // A browser's form post from the page: its own origin.
         if (!headers.has('origin')) headers.set('origin', origin)
       }
-      const response = await fetch(new URL(path, origin), { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT) })
+      const response = await fetch(new URL(path, origin), { method: init.method ?? (body ? 'POST' : 'GET'), headers, ...(body && { body }), redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT) })
       const setCookies = response.headers.getSetCookie()
       jar.applyLines(setCookies)
       return { status: response.status, location: response.headers.get('location'), html: await response.text(), setCookies }
