@@ -7,7 +7,9 @@
  * The example imports 'iron-fetch-session/sveltekit', which is dist/: `npm test` builds first.
  * A failed build fails this test, with the build's output.
  */
+import { execFile } from 'node:child_process'
 import { rmSync } from 'node:fs'
+import { promisify } from 'node:util'
 import { parseSetCookie } from 'cookie'
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { Jar } from './helpers.js'
@@ -122,6 +124,15 @@ describe('examples/sveltekit (vite build, node build)', () => {
     requireSetup()
     expect(buildMs).toBeGreaterThan(0)
   })
+
+  it("its TypeScript type-checks (App.Locals typing included), with the tsconfig SvelteKit's build generated", async () => {
+    requireSetup()
+    try {
+      await promisify(execFile)(`${root}node_modules/.bin/tsc`, ['-p', `${exampleDir}tsconfig.json`, '--noEmit'], { cwd: exampleDir, timeout: 120_000 })
+    } catch (error) {
+      throw new Error(`examples/sveltekit does not type-check:\n${(error as { stdout?: string }).stdout ?? error}`)
+    }
+  }, 150_000)
 
   it('signs in through the form action, shows the user and the flash once after the redirect, and signs out', async () => {
     requireSetup()

@@ -1,10 +1,10 @@
-/** What the session holds, and the flash messages it carries to the next page. */
-export interface SessionData {
+/** What the session holds, and the flash messages it carries to the next page (types: an interface is no Record<string, unknown>). */
+export type SessionData = {
   user: { username: string; name: string }
   signedInAt: number
 }
 
-export interface Flash {
+export type Flash = {
   notice: string
 }
 
