@@ -76,8 +76,24 @@ reactRouterSessionRead.set('count', 7)
 results.reactRouter = (await reactRouter.commitSession(reactRouterSessionRead)).split(';')[0]
 results.reactRouterMiddleware = typeof reactRouterSession<Data>({ password }).sessionMiddleware
 
+// SvelteKit's handle, called as SvelteKit calls it, with an event carrying what it uses. Imported untyped and without
+// @sveltejs/kit installed: its code needs nothing of SvelteKit (a type-only peer). Its types import SvelteKit's,
+// which need @types/node, outside this project's skipLibCheck: false; test/readme.test.ts checks them.
+const sveltekitPath: string = 'iron-fetch-session/sveltekit'
+const sveltekit = (await import(sveltekitPath)) as {
+  ironSession(options: { password: string }): (input: { event: { request: Request; locals: Record<string, any> }; resolve(event: { locals: Record<string, any> }): Response }) => Promise<Response>
+}
+const svelteResponse = await sveltekit.ironSession({ password })({
+  event: { request: new Request(url), locals: {} },
+  resolve: (event) => {
+    event.locals.session.set('count', 8)
+    return new Response('sveltekit')
+  },
+})
+results.sveltekit = cookieOf(svelteResponse)
+
 const counts: number[] = []
-for (const cookie of [results.core, results.hono, results.fetchRouter, results.fetch, results.ironSession, results.remix, results.reactRouter]) {
+for (const cookie of [results.core, results.hono, results.fetchRouter, results.fetch, results.ironSession, results.remix, results.reactRouter, results.sveltekit]) {
   counts.push((await sessions.read(new Request(url, { headers: { cookie: String(cookie) } }))).data.count ?? 0)
 }
 results.counts = counts
@@ -139,6 +155,7 @@ describe('the packed tarball', () => {
     expect(files).toContain('package/dist/adapters/iron-session.d.ts')
     expect(files).toContain('package/dist/adapters/remix-session.d.ts')
     expect(files).toContain('package/dist/adapters/react-router.d.ts')
+    expect(files).toContain('package/dist/adapters/sveltekit.d.ts')
     // Stack traces and debuggers follow dist's source maps into src/: every file they name is shipped.
     const maps = files.filter((file) => file.endsWith('.js.map'))
     expect(maps.length).toBeGreaterThan(10)
@@ -160,7 +177,7 @@ describe('the packed tarball', () => {
     await run(join(dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.nodenext.json'], { cwd: dir, timeout: 120_000 })
     const { stdout } = await run(process.execPath, [join(dir, 'out/index.js')], { cwd: dir, timeout: 30_000 })
     const results = JSON.parse(stdout) as Record<string, unknown>
-    expect(results.counts).toEqual([1, 2, 3, 4, 5, 6, 7])
+    expect(results.counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
     expect(results.remixIsSession).toBe(true)
     expect(results.reactRouterMiddleware).toBe('function')
     expect(results.stored).toEqual([7, 1])

@@ -7,6 +7,9 @@ import { withSession } from '../../src/adapters/fetch.js'
 import { ironSession as routerSession, SessionKey } from '../../src/adapters/fetch-router.js'
 import { ironSession } from '../../src/adapters/hono.js'
 import { createIronSessionStorage } from '../../src/adapters/remix-session.js'
+import { ironSession as svelteSession, type SessionLocals } from '../../src/adapters/sveltekit.js'
+import type { Handle } from '@sveltejs/kit'
+import { sequence } from '@sveltejs/kit/hooks'
 import type { Session as RemixSession } from '@remix-run/session'
 import { createIronSessionStorage as createRouterStorage, ironSession as reactRouterSession, type Session as CoreSession } from '../../src/adapters/react-router.js'
 import { RouterContextProvider, type MiddlewareFunction, type RouterContext, type Session as RouterSession } from 'react-router'
@@ -114,3 +117,17 @@ void routerStorage.getSession(null).then(async (session) => {
   const lines: Array<[string, string]> = await routerStorage.commitHeaders(session)
   return [count, line, lines, routeMiddleware, contextKey, contextCount, notice, wrongContextCount]
 })
+// SvelteKit: the handle is a Handle (alone or in sequence()); App.Locals typed as SessionLocals<Data> types locals.session.
+{
+  const handle = svelteSession<Data>({ password })
+  const fromPlatform = svelteSession<Data>((event) => ({ password: (event.platform as { env: { SESSION_PASSWORD: string } }).env.SESSION_PASSWORD }))
+  const exported: Handle = sequence(handle, fromPlatform)
+  const load = ({ locals }: { locals: SessionLocals<Data> }) => {
+    const count: number | undefined = locals.session.data.count
+    // @ts-expect-error set is typed by key
+    locals.session.set('count', 'one')
+    return { count }
+  }
+  void exported
+  void load
+}
