@@ -11,14 +11,6 @@ import { mountSession, sessionsResolver, type OptionsOrFactory, type Session } f
 export type { Session }
 export type { SessionOptions } from '../core/index.ts'
 
-/**
- * What to declare in src/env.d.ts for a typed `Astro.locals.session`:
- * `declare namespace App { interface Locals extends import('iron-fetch-session/astro').SessionLocals<Data> {} }`.
- */
-export interface SessionLocals<Data = Record<string, unknown>, Flash extends Record<string, unknown> = Record<string, unknown>> {
-  session: Session<Data, Flash>
-}
-
 /** Astro's MiddlewareHandler, narrowed to what this one returns: usable as `onRequest` and in `sequence()`. */
 export type SessionMiddleware = (context: APIContext, next: MiddlewareNext) => Promise<Response>
 
@@ -33,7 +25,8 @@ export function ironSession<Data extends Record<string, unknown> = Record<string
   const sessionsFor = sessionsResolver<Data, Flash, [context: APIContext]>(options)
   return async (context, next) => {
     const sessions = sessionsFor(context)
-    const locals = context.locals as Partial<SessionLocals<Data, Flash>>
+    // App.Locals is the app's to declare (src/env.d.ts: `session: Session<Data, Flash>`); it may not have declared it yet.
+    const locals = context.locals as { session?: Session<Data, Flash> }
     if (context.isPrerendered) {
       // Rendered at build time: there is no visitor, and Astro warns on any look at request.headers.
       // The page gets a new session (signed out) and nothing is committed: its headers are never sent.

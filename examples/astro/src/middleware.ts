@@ -17,7 +17,7 @@ function sessionPassword(): string {
   return DEVELOPMENT_PASSWORD
 }
 
-const session = ironSession<SessionData, SessionFlash>({
+const session = ironSession<AppSessionData, AppFlash>({
   password: sessionPassword(),
   // An idle timeout of one day: each visit renews the cookie (at most every 2.4 hours).
   ttl: 60 * 60 * 24,
