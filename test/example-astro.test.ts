@@ -23,6 +23,8 @@ const TSC = `${root}node_modules/.bin/tsc`
 const exampleDir = `${root}examples/astro/`
 /** A clean `astro build` of this small app takes a few seconds alone; generous for 2 busy cores. */
 const BUILD_TIMEOUT = 180_000
+/** `npm ci` in tools/node24, when its Node is missing (about 10 s from npm's cache). */
+const INSTALL_TIMEOUT = 180_000
 const password = 'an-astro-example-test-password-of-32-characters'
 const env = { ASTRO_TELEMETRY_DISABLED: '1' }
 
@@ -36,7 +38,7 @@ let setupError: unknown
 async function requireNode(): Promise<string> {
   if (!existsSync(NODE)) {
     try {
-      await promisify(execFile)('npm', ['ci', '--no-audit', '--no-fund'], { cwd: NODE_DIR, timeout: 180_000 })
+      await promisify(execFile)('npm', ['ci', '--no-audit', '--no-fund'], { cwd: NODE_DIR, timeout: INSTALL_TIMEOUT })
     } catch (error) {
       throw new Error(`Node 24 for the Astro example is missing and \`npm ci\` in tools/node24 failed: run it by hand (cd tools/node24 && npm ci). ${error instanceof Error ? error.message : String(error)}`)
     }
@@ -73,7 +75,7 @@ beforeAll(async () => {
   } catch (error) {
     setupError = error
   }
-}, BUILD_TIMEOUT + 120_000)
+}, INSTALL_TIMEOUT + BUILD_TIMEOUT + 90_000)
 
 afterAll(async () => {
   await server?.stop()
