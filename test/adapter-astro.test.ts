@@ -293,6 +293,48 @@ describe('Astro: ironSession middleware', () => {
     expect((await createSessions<Data>({ password }).read(jar.request())).data).toEqual({ count: 2 })
   })
 
+  it('Astro.rewrite(): the middleware runs again on a copy of the request with the same locals; one session, committed once', async () => {
+    const middleware = ironSession<Data, Flash>({ password })
+    const { jar, send } = visitor(middleware)
+    await send(({ locals }) => (locals.session.set('count', 1), new Response('ok')))
+    const seen: unknown[] = []
+    // Page A changes the session, then rewrites to page B, which Astro renders through the middleware again.
+    const { response } = await send(async (context) => {
+      seen.push(context.locals.session)
+      context.locals.session.set('user', 'ada')
+      const copy = new Request(new URL('/b', context.request.url), { headers: context.request.headers })
+      const { response: b } = await run(middleware, copy, ({ locals }) => {
+        seen.push(locals.session)
+        locals.session.set('count', (locals.session.get('count') ?? 0) + 1)
+        return new Response(`b: ${locals.session.get('user')}`)
+      }, { locals: context.locals })
+      expect(b.headers.getSetCookie()).toEqual([]) // the inner run commits nothing
+      return b
+    })
+    expect(seen[0]).toBe(seen[1])
+    expect(await response.text()).toBe('b: ada')
+    expect(setCookieSummary(response)).toEqual([['session', 1209540]])
+    expect((await createSessions<Data>({ password }).read(jar.request())).data).toEqual({ count: 2, user: 'ada' })
+  })
+
+  it('one locals object for every request (a custom server): another visitor never gets a session handed on', async () => {
+    const middleware = ironSession<Data, Flash>({ password })
+    const shared = {}
+    const ada = visitor(middleware)
+    await ada.send(({ locals }) => (locals.session.set('user', 'ada'), new Response('ok')))
+    let other: Session<Data, Flash> | undefined
+    const { response } = await run(middleware, ada.jar.request(), async ({ locals }) => {
+      const mine = locals.session
+      // While ada's request waits for its page, another visitor's request arrives with the same locals.
+      const { context } = await run(middleware, new Request(url), text(''), { locals: shared as never })
+      other = (context.locals as Locals).session
+      return new Response(mine.get('user') ?? '')
+    }, { locals: shared as never })
+    expect(await response.text()).toBe('ada')
+    expect(other!.isNew).toBe(true)
+    expect(other!.get('user')).toBeUndefined()
+  })
+
   it('a prerendered page gets a new session, without a look at the request headers, and nothing is committed', async () => {
     const request = new Request(url, { headers: { cookie: 'session=whatever' } })
     // As Astro's prerender requests do, a look at the headers is noticed (Astro logs a warning).
