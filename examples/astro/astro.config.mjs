@@ -1,6 +1,5 @@
-// The Astro example: server output on @astrojs/node's standalone server.
-//   npm run build && npx astro build --root examples/astro   (from the repository root)
-//   SESSION_PASSWORD=... HOST=127.0.0.1 PORT=4321 node examples/astro/dist/server/entry.mjs
+// The Astro example: server output on @astrojs/node's standalone server. README.md says how to run it
+// (astro build, then SESSION_PASSWORD=... HOST=127.0.0.1 PORT=4321 node dist/server/entry.mjs, on Node 22.23.4+).
 import node from '@astrojs/node'
 import { defineConfig, envField } from 'astro/config'
 
