@@ -95,7 +95,7 @@ void remix.read(null).then((session) => {
 const astroMiddleware: MiddlewareHandler = astroSession<Data>({ password })
 export const onRequest: MiddlewareHandler = sequence(
   astroMiddleware,
-  astroSession<Data>((context: APIContext) => ({ password, cookieOptions: { secure: context.url.protocol === 'https:' } })),
+  astroSession<Data>((context: APIContext) => ({ password, cookieName: 'other', cookieOptions: { secure: context.url.protocol === 'https:' } })),
   defineMiddleware((context, next) => {
     const { session } = context.locals as { session: AstroSession<Data> }
     const count: number | undefined = session.data.count
