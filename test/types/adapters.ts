@@ -6,6 +6,9 @@ import { sessionStore } from '../../src/store/index.js'
 import { withSession } from '../../src/adapters/fetch.js'
 import { ironSession as routerSession, SessionKey } from '../../src/adapters/fetch-router.js'
 import { ironSession } from '../../src/adapters/hono.js'
+import { ironSession as astroSession, type Session as AstroSession } from '../../src/adapters/astro.js'
+import type { APIContext, MiddlewareHandler } from 'astro'
+import { defineMiddleware, sequence } from 'astro/middleware'
 import { createIronSessionStorage } from '../../src/adapters/remix-session.js'
 import { ironSession as svelteSession, type SessionLocals } from '../../src/adapters/sveltekit.js'
 import type { Handle } from '@sveltejs/kit'
@@ -131,3 +134,19 @@ void routerStorage.getSession(null).then(async (session) => {
   void exported
   void load
 }
+// Astro: the middleware is a MiddlewareHandler (onRequest, sequence()); the factory gets the APIContext;
+// locals.session is typed through the app's App.Locals, so here through a cast of what the middleware puts there.
+const astroMiddleware: MiddlewareHandler = astroSession<Data>({ password })
+export const onRequest: MiddlewareHandler = sequence(
+  astroMiddleware,
+  astroSession<Data>((context: APIContext) => ({ password, cookieName: 'other', cookieOptions: { secure: context.url.protocol === 'https:' } })),
+  defineMiddleware((context, next) => {
+    const { session } = context.locals as { session: AstroSession<Data> }
+    const count: number | undefined = session.data.count
+    // @ts-expect-error count is a number, not a string
+    const wrong: string | undefined = session.data.count
+    // @ts-expect-error set is typed by key
+    session.set('count', 'one')
+    return count === undefined && wrong === undefined ? context.redirect('/') : next()
+  }),
+)
