@@ -3,8 +3,9 @@
  * the session, a flash message after each redirect, and sign out. server.js
  * serves it; test/example-h3.test.ts drives it over HTTP.
  *
- * Plain ESM JavaScript so Node 20 runs it as is.
+ * Plain ESM JavaScript so Node 20 runs it as is; context.d.ts types event.context.session.
  */
+/// <reference path="./context.d.ts" />
 import { H3, HTTPError, redirect } from 'h3'
 import { ironSession } from 'iron-fetch-session/h3'
 import { crossSite, page, signIn } from '../shared/sign-in.js'
@@ -26,7 +27,6 @@ export function createApp({ password, secure = process.env.NODE_ENV === 'product
   app.use(ironSession({ password, cookieName: secure ? '__Host-session' : 'session', cookieOptions: { secure } }))
 
   app.get('/', (event) => {
-    /** @type {import('iron-fetch-session/h3').Session<import('../shared/sign-in.js').Data, import('../shared/sign-in.js').Flash>} */
     const session = event.context.session
     const user = session.get('user')
     // Read once: the flash is gone from the cookie this response writes.

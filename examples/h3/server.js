@@ -14,7 +14,10 @@
 import { serve } from 'h3'
 import { createApp } from './app.js'
 
-/** @returns {never} */
+/**
+ * @param {string} message
+ * @returns {never}
+ */
 function fail(message) {
   console.error(`h3 example: ${message}`)
   process.exit(1)
@@ -40,6 +43,6 @@ try {
 } catch (error) {
   fail(`cannot listen on 127.0.0.1:${port}: ${error instanceof Error ? error.message : String(error)}`)
 }
-console.log(`h3 example listening on ${new URL(server.url).origin}/ (sign in as demo / demo)`)
+console.log(`h3 example listening on ${new URL(String(server.url)).origin}/ (sign in as demo / demo)`)
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void server.close().finally(() => process.exit(0)))
