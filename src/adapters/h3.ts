@@ -16,11 +16,6 @@ import { mountSession, sessionsResolver, type OptionsOrFactory, type Session } f
 export type { Session }
 export type { SessionOptions } from '../core/index.ts'
 
-/** What the middleware puts on event.context; `interface H3EventContext extends SessionContext<Data> {}` types it. */
-export interface SessionContext<Data = Record<string, unknown>, Flash extends Record<string, unknown> = Record<string, unknown>> {
-  session: Session<Data, Flash>
-}
-
 /**
  * @param options Session options, or a function of the event for secrets that arrive with the request
  *   (`ironSession((event) => ({ password: event.runtime?.cloudflare?.env.SESSION_PASSWORD }))`).
