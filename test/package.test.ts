@@ -114,6 +114,37 @@ results.stored = [(await stored.read(new Request(url, { headers: { cookie: store
 console.log(JSON.stringify(results))
 `
 
+// The h3 and Elysia subpaths, apart: h3's and Elysia's own typings do not pass skipLibCheck: false with types: []
+// (srvx wants node:http, Elysia NodeJS and lib fixes), so this consumer is checked with skipLibCheck: true.
+const frameworksConsumer = `
+import { createSessions } from 'iron-fetch-session'
+import { ironSession as h3Session } from 'iron-fetch-session/h3'
+import { ironSession as elysiaSession } from 'iron-fetch-session/elysia'
+import { H3 } from 'h3'
+import { Elysia } from 'elysia'
+
+type Data = { count?: number }
+const password = 'a-consumer-password-of-at-least-32-chars'
+const url = 'http://localhost/'
+const cookieOf = (response: Response) => response.headers.getSetCookie()[0]?.split(';')[0] ?? ''
+const sessions = createSessions<Data>({ password })
+type AppSession = Awaited<ReturnType<typeof sessions.read>>
+
+const h3 = new H3().use(h3Session<Data>({ password })).get('/', (event) => {
+  ;(event.context.session as AppSession).set('count', 7)
+  return 'h3'
+})
+const elysia = new Elysia().use(elysiaSession<Data>({ password })).get('/', ({ session }) => {
+  session.set('count', 8)
+  return 'elysia'
+})
+const counts: number[] = []
+for (const cookie of [cookieOf(await h3.fetch(new Request(url))), cookieOf(await elysia.handle(new Request(url)))]) {
+  counts.push((await sessions.read(new Request(url, { headers: { cookie } }))).data.count ?? 0)
+}
+console.log(JSON.stringify({ counts }))
+`
+
 const tsconfig = (moduleResolution: 'nodenext' | 'bundler') =>
   JSON.stringify({
     compilerOptions: {
@@ -137,9 +168,10 @@ beforeAll(async () => {
   tarball = join(dir, (JSON.parse(stdout) as [{ filename: string }])[0].filename)
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
   const { devDependencies } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
-  const deps = ['hono', '@remix-run/fetch-router', '@remix-run/session', 'react-router', '@types/react', 'typescript'].map((name) => `${name}@${devDependencies[name]}`)
+  const deps = ['hono', '@remix-run/fetch-router', '@remix-run/session', 'react-router', '@types/react', 'h3', 'elysia', 'typescript'].map((name) => `${name}@${devDependencies[name]}`)
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...deps], { cwd: dir, timeout: 120_000 })
   await writeFile(join(dir, 'index.ts'), consumer)
+  await writeFile(join(dir, 'frameworks.ts'), frameworksConsumer)
 }, 180_000)
 
 afterAll(async () => {
@@ -182,5 +214,15 @@ describe('the packed tarball', () => {
     expect(results.reactRouterMiddleware).toBe('function')
     expect(results.stored).toEqual([7, 1])
     expect(results.sealData).toEqual({ n: 1 })
+  }, 150_000)
+
+  it('the h3 and Elysia subpaths type-check (skipLibCheck: their own typings need it), import from ESM and carry a request', async () => {
+    const config = JSON.parse(tsconfig('nodenext')) as { compilerOptions: Record<string, unknown>; files: string[] }
+    await writeFile(join(dir, 'tsconfig.frameworks.json'), JSON.stringify({ compilerOptions: { ...config.compilerOptions, skipLibCheck: true, outDir: 'out-frameworks' }, files: ['frameworks.ts'] }))
+    await run(join(dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.frameworks.json'], { cwd: dir, timeout: 120_000 }).catch((error: { stdout?: string }) => {
+      throw new Error(`frameworks.ts does not type-check:\n${error.stdout ?? String(error)}`)
+    })
+    const { stdout } = await run(process.execPath, [join(dir, 'out-frameworks/frameworks.js')], { cwd: dir, timeout: 30_000 })
+    expect(JSON.parse(stdout)).toEqual({ counts: [7, 8] })
   }, 150_000)
 })
