@@ -1,4 +1,4 @@
-// Assertions the mutation run of src/core (docs/mutation.md) showed missing, on commit with
+// Assertions the mutation run of src/core (contributing/mutation.md) showed missing, on commit with
 // revocations: the session id an app reads is the one its cookie carries (before the first commit,
 // after destroy(), across two commits of one request), a request in flight when revokeAll runs does
 // not save its session from it, and a session emptied then written again in one request is not

@@ -1,5 +1,5 @@
 // Revocations when the store fails, on an in-memory store that can be switched off (the Redis-frozen
-// case of test/revocations.test.ts, for runs without Redis such as the mutation run: docs/mutation.md).
+// case of test/revocations.test.ts, for runs without Redis such as the mutation run: contributing/mutation.md).
 import { createStorage } from 'unstorage'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createSessions, SessionStoreError } from '../src/index.js'
