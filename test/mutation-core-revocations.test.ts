@@ -89,10 +89,10 @@ describe('a revocation store that fails', () => {
     expect([after.unsealError, after.data]).toEqual(['revoked', {}])
   })
 
-  // README "Outages": a lagged instance whose refresh fails "tries again a lag later". Before the fix, every
+  // docs/revocations.md "Outages": a lagged instance whose refresh fails "tries again a lag later". Before the fix, every
   // request after a failed background refresh started another (the background refresh in verdict()
   // ignored view.retryAt), each calling the store and onRefreshError.
-  it('after a failed refresh, the next one waits a lag (README "Outages")', async () => {
+  it('after a failed refresh, the next one waits a lag (docs/revocations.md "Outages")', async () => {
     const { state, errors, lagged, jar } = await laggedSignedIn()
     await visit(lagged, jar)
     const t0 = Date.now()

@@ -2,7 +2,7 @@
  * iron-session 9, over our codec: change `from 'iron-session'` to
  * `from 'iron-fetch-session/iron-session'` and the app keeps working, case by
  * case, and its cookies keep moving both ways. Our improvements are opt-in
- * (`extras`); see the README's "Coming from iron-session".
+ * (`extras`); see docs/iron-session.md.
  */
 import { cookieStoreJar, isCookieJar, isCookieStore, isWebRequest, nodeCookies, webCookies } from './iron-session/jars.ts'
 import type { CookieJar, CookieStore, NodeRequest, NodeResponse } from './iron-session/jars.ts'

@@ -38,7 +38,7 @@ export interface Sessions<Data = Record<string, unknown>, Flash extends FlashVal
   /** Destroys the session and returns at once the lines that expire its cookies, for hosts whose destroy() cannot wait. Not with a store. */
   destroyHeaders(session: Session<Data, Flash>): SessionHeaders
 
-  // With a store (README "Stores") or revocations (README "Sign-out that really signs out"); without either these reject with a TypeError that says so.
+  // With a store (docs/stores.md) or revocations (docs/revocations.md); without either these reject with a TypeError that says so.
   /**
    * Ends one session from anywhere: its cookie then reads as a new session with unsealError 'revoked'.
    * With a store, true when it was stored; with revocations, always true (the id is refused whether or not it was ever seen).

@@ -58,7 +58,7 @@ export interface SessionOptions<Data = Record<string, unknown>> {
   /** Told why a cookie was refused; the session then reads as empty. */
   onUnsealError?: (reason: UnsealErrorReason, error: unknown) => void
 
-  // Server-side store (README "Stores"; checked by bindMode in mode.ts and by the store's plan in src/store/).
+  // Server-side store (docs/stores.md; checked by bindMode in mode.ts and by the store's plan in src/store/).
   /**
    * `sessionStore(storage)` from 'iron-fetch-session/store': keep the data in `storage` (an unstorage Storage, or
    * anything with getItem, setItem(key, value, { ttl }) and removeItem) and only a sealed random id in the cookie.
@@ -83,7 +83,7 @@ export interface SessionOptions<Data = Record<string, unknown>> {
 
   /**
    * `revocable({ store, lag })` from 'iron-fetch-session/revocations': keep the data in the cookie and only
-   * revocations in a store (README "Sign-out that really signs out"). destroy(), revoke(id) and revokeAll(user)
+   * revocations in a store (docs/revocations.md). destroy(), revoke(id) and revokeAll(user)
    * then hold everywhere within `lag` seconds (default 5), with no store call on a read; `lag: 0` reads the
    * store on every request. Not with `store`.
    */

@@ -31,7 +31,7 @@ function bind(storage: SessionStore, options: ModeOptions): SessionMode {
   return withIdentity({
     dataInSeal: false,
     lifetime,
-    // Renewal is due after touchAfter with rolling, and otherwise after a tenth of ttl (README "Stores").
+    // Renewal is due after touchAfter with rolling, and otherwise after a tenth of ttl (docs/stores.md).
     keepsSeal: { sealId: options.passwords.sealId, renewAfter: ttl > 0 ? (touchAfter ?? Math.floor(ttl / 10)) * 1000 : undefined },
     userOf: (data) => userOf(store, data),
     read: (seal, now) => readStored(store, lifetime, seal, now),

@@ -117,7 +117,7 @@ export { isSessionId, newSessionId, shortId } from '../core/ids.ts'
 /**
  * Runs store calls with a deadline. Any throw, rejection or timeout becomes a
  * SessionStoreError naming what was being done; a call that timed out may
- * still land later, which the README's outage notes cover.
+ * still land later, which the outage notes of docs/stores.md cover.
  */
 export async function guarded<T>(config: Pick<StoreConfig, 'timeout'>, operation: SessionStoreError['operation'], what: string, run: () => Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined

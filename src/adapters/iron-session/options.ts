@@ -26,7 +26,7 @@ export interface Extras {
   /** Writing the cookie also sets `Cache-Control: private` where the jar can (Node and web responses). */
   privateCache?: boolean
   /**
-   * `revocable({ store, lag })` from 'iron-fetch-session/revocations' (README "Sign-out that really signs out"): the seal carries an id,
+   * `revocable({ store, lag })` from 'iron-fetch-session/revocations' (docs/revocations.md): the seal carries an id,
    * `await session.destroy()` revokes it in this store, and a replayed copy reads as empty ('revoked').
    * Define the options once (a module-scope object): each revocations object keeps one view.
    */
