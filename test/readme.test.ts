@@ -1,4 +1,4 @@
-// The docs as a user reads them: README.md, the guides in docs/ (docs/api/, generated, aside), SECURITY.md,
+// The docs as a user reads them: README.md, the guides in docs/ (docs/api/, generated, aside), SECURITY.md, CHANGELOG.md,
 // CONTRIBUTING.md, contributing/ and any docs-draft/*.md. Every ```ts block compiles against the built package,
 // as a user would import it (the quick start also runs: readme-quickstart.test.ts); every block names its
 // language; every `npm run` in a sh block is a script of package.json; every relative link reaches a file, and
@@ -27,7 +27,7 @@ async function markdownUnder(dir: string): Promise<string[]> {
 }
 
 /** Every document the tests hold to the code. docs-draft/: framework guides waiting to be folded into docs/frameworks.md. */
-const documents = async () => ['README.md', 'SECURITY.md', 'CONTRIBUTING.md', ...(await markdownUnder('docs')), ...(await markdownUnder('contributing')), ...(await markdownUnder('docs-draft'))]
+const documents = async () => ['README.md', 'SECURITY.md', 'CONTRIBUTING.md', 'CHANGELOG.md', ...(await markdownUnder('docs')), ...(await markdownUnder('contributing')), ...(await markdownUnder('docs-draft'))]
 
 /** A guide's text. */
 const read = (doc: string) => readFile(`${root}${doc}`, 'utf8')

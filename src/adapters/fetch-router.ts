@@ -1,6 +1,8 @@
 /**
  * @remix-run/fetch-router middleware: `createRouter({ middleware: [ironSession<Data>(options)] })`,
  * then `context.session` or `context.get(SessionKey)` in handlers, typed.
+ *
+ * @module iron-fetch-session/fetch-router
  */
 import { createContextKey, type Middleware } from '@remix-run/fetch-router'
 import { createSessions, mountSession, type Session, type SessionOptions } from '../core/index.ts'
@@ -24,6 +26,12 @@ export type SessionEntry<Data, Flash extends Record<string, unknown>> = {
 
 const property = { property: 'session' } as const
 
+/**
+ * The fetch-router middleware: reads the request's session into `context.session` (and `context.get(SessionKey)`)
+ * before the handler, and commits it to the handler's response after; a handler that throws saves nothing.
+ *
+ * @param options Session options, validated once, here.
+ */
 export function ironSession<Data extends Record<string, unknown> = Record<string, unknown>, Flash extends Record<string, unknown> = Record<string, unknown>>(
   options: SessionOptions<Data>,
 ): Middleware<SessionEntry<Data, Flash>> {

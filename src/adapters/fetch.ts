@@ -4,12 +4,15 @@
  *   export default { fetch: withSession((env) => ({ password: env.SESSION_PASSWORD }), handler) } // Workers
  *   Deno.serve(withSession(options, handler))
  *   Bun.serve({ fetch: withSession(options, handler) })
+ *
+ * @module iron-fetch-session/fetch
  */
 import { mountSession, sessionsResolver, type OptionsOrFactory, type Session } from '../core/index.ts'
 
 export type { Session }
 export type { SessionOptions } from '../core/index.ts'
 
+/** A fetch handler given the session after the request, then whatever else the host passes (`env, ctx`, `info`, `server`). */
 export type SessionHandler<Data, Flash extends Record<string, unknown>, Rest extends unknown[]> = (
   request: Request,
   session: Session<Data, Flash>,

@@ -2,6 +2,8 @@
  * Hono middleware: `app.use(ironSession<Data>(options))`, then `c.get('session')`
  * or `c.var.session` in handlers, typed through the middleware's Env as Hono's
  * own middleware does.
+ *
+ * @module iron-fetch-session/hono
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { mountSession, sessionsResolver, type OptionsOrFactory, type Session } from '../core/index.ts'
@@ -11,10 +13,14 @@ export type { SessionOptions } from '../core/index.ts'
 
 /** The Env the middleware adds: `c.var.session`. */
 export type SessionEnv<Data = Record<string, unknown>, Flash extends Record<string, unknown> = Record<string, unknown>> = {
+  /** Hono's context variables: `c.var.session`, also `c.get('session')`. */
   Variables: { session: Session<Data, Flash> }
 }
 
 /**
+ * The Hono middleware: reads the request's session into `c.var.session` before the handler, and commits it
+ * after (Set-Cookie appended only when it changed; nothing when the handler throws).
+ *
  * @param options Session options, or a function of the context for Workers secrets:
  *   `ironSession((c) => ({ password: c.env.SESSION_PASSWORD }))`.
  */

@@ -25,6 +25,7 @@ export { bindMode, type ModeIdentity, type Plan, type SealIdentity, type Session
 
 type FlashValues = Record<string, unknown>
 
+/** What `createSessions` returns: the pair every mount is made of, `read` and `commit`, and the server-side ends. */
 export interface Sessions<Data = Record<string, unknown>, Flash extends FlashValues = Record<string, unknown>> {
   /** Reads the request's session. Resolves for any Cookie header; a refused one reads as empty, with session.unsealError. */
   read(request: Request): Promise<Session<Data, Flash>>
@@ -53,6 +54,10 @@ export interface Sessions<Data = Record<string, unknown>, Flash extends FlashVal
   revokeAll(user: string | number, options?: { except?: string | undefined }): Promise<string[]>
 }
 
+/**
+ * Validates the options once (each mistake throws a TypeError naming the option and the fix) and returns the
+ * sessions: `read(request)` before the handler, `commit(session, response)` after it.
+ */
 export function createSessions<Data extends Record<string, unknown> = Record<string, unknown>, Flash extends FlashValues = Record<string, unknown>>(
   options: SessionOptions<Data>,
 ): Sessions<Data, Flash> {

@@ -18,6 +18,7 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
   readonly '~standard': {
     readonly version: 1
     readonly vendor: string
+    /** Checks a value: its output, or the issues found. */
     readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>
     readonly types?: { readonly input: Input; readonly output: Output } | undefined
   }
@@ -26,6 +27,7 @@ type StandardResult<Output> =
   | { readonly value: Output; readonly issues?: undefined }
   | { readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }> }
 
+/** The options of `createSessions` and of every mount (docs/options.md). */
 export interface SessionOptions<Data = Record<string, unknown>> {
   /** At least 32 random characters, or `{ 2: newPassword, 1: oldPassword }`: the highest id seals, all unseal. */
   password: Password

@@ -233,11 +233,20 @@ export function redisRevocationStore(redis: object, options: { base?: string } =
   const client = redis as IoRedis
   const base = (options.base ?? '').replace(/:$/, '')
   const key = (name: string) => (base ? `${base}:${name}` : name)
-  const driver = { name: 'redis', options: { base }, getInstance: () => client }
+  const driver = {
+    name: 'redis',
+    options: { base },
+    /** The ioredis client, as unstorage's Redis driver hands it over. */
+    getInstance: () => client,
+  }
   return {
+    /** The value under the key, or null. */
     getItem: async (name: string) => (await client.get(key(name))) ?? null,
+    /** Writes the value, with `ttl` seconds when given. */
     setItem: async (name: string, value: string, opts: { ttl?: number } = {}) => (opts.ttl ? client.set(key(name), value, 'EX', opts.ttl) : client.set(key(name), value)),
+    /** Removes the key. */
     removeItem: (name: string) => client.unlink(key(name)),
+    /** The keys under a prefix, by SCAN. */
     getKeys: async (prefix: string) => {
       const found: string[] = []
       let cursor = '0'

@@ -7,6 +7,8 @@
  *
  * Its own entry point, so its code is bundled only by the apps that use it.
  * A server-side mode (src/core/mode.ts): the core calls it at read and commit.
+ *
+ * @module iron-fetch-session/store
  */
 import { PLAN, type ModeOptions, type Plan, type SessionMode } from '../core/mode.ts'
 import { withIdentity } from '../core/identity.ts'

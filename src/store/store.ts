@@ -23,8 +23,11 @@ import { checked, readAll, redisOf, write, type RedisAccess } from './redis.ts'
 
 /** What a store must offer: an unstorage `Storage` has all of it. Methods may return values or promises. */
 export interface SessionStore {
+  /** The value under `key`, or null when there is none. */
   getItem(key: string): unknown
+  /** Writes `value` under `key`; `ttl` in seconds. */
   setItem(key: string, value: string, options: { ttl?: number }): unknown
+  /** Removes `key`. */
   removeItem(key: string): unknown
   /** Keys under a prefix; needed by the user index (`userId` option). */
   getKeys?(base: string): unknown
