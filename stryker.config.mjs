@@ -1,4 +1,4 @@
-// Mutation testing of src/core: `npm run test:mutation` (not part of `npm test`). See docs/mutation.md.
+// Mutation testing of src/core: `npm run test:mutation` (not part of `npm test`). See contributing/mutation.md.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -18,7 +18,7 @@ export default {
   clearTextReporter: { allowColor: false, logTests: false, reportTests: false, reportMutants: true },
   // A static mutant (a module-level value, evaluated once at import) cannot be told apart per test, so
   // each would run all ~350 tests (~20 s): about half the run's time for a tenth of the mutants on 2
-  // cores. They are reported as Ignored; docs/mutation.md says how many and which.
+  // cores. They are reported as Ignored; contributing/mutation.md says how many and which.
   ignoreStatic: true,
   // Later runs reuse the results of mutants whose code and covering tests did not change.
   incremental: true,

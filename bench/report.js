@@ -397,7 +397,7 @@ function storesSection(stores) {
     '## Store sessions on Redis, side by side',
     '',
     '`bench/stores.js`. Each framework bare and with its session library on one redis-server (started by the stage): Hono with ' +
-      "iron-fetch-session's store (the README's Redis setup: unstorage's Redis driver, ioredis, offline queue off; and the same with " +
+      "iron-fetch-session's store (the Redis setup of docs/stores.md: unstorage's Redis driver, ioredis, offline queue off; and the same with " +
       '`enableAutoPipelining`), Express 5 with express-session and connect-redis 9 (node-redis 5), Fastify 5 with @fastify/session 11 and ' +
       'connect-redis 9. The peers run in their cheapest configuration with the same expiry rule as ours (a read does not extend the session): ' +
       "express-session with `resave` and `saveUninitialized` off and connect-redis's touch off, @fastify/session with `rolling` and " +

@@ -9,7 +9,7 @@
 // expiry rule as ours without `rolling` (a read does not extend the session): express-session with resave and
 // saveUninitialized off and connect-redis's touch off; @fastify/session with rolling and saveUninitialized
 // off (its default, rolling: true, re-saves every session on every request). No Secure cookie: plain http.
-// Ours is the README's Redis setup.
+// Ours is the Redis setup of docs/stores.md.
 import { createServer } from 'node:http'
 
 const variant = process.env.BENCH_STORE_VARIANT

@@ -1,6 +1,6 @@
 // The store stage: session libraries on one Redis, side by side, each as a ratio of its own bare framework.
 //
-//   Hono + iron-fetch-session's store (the README's Redis setup; and with ioredis enableAutoPipelining)
+//   Hono + iron-fetch-session's store (the Redis setup of docs/stores.md; and with ioredis enableAutoPipelining)
 //   Express + express-session + connect-redis 9 (node-redis 5)
 //   Fastify + @fastify/session + connect-redis 9 (node-redis 5)
 //

@@ -5,5 +5,7 @@
  *   createSessions({ password, header: headerTransport('authorization') })
  *
  * Its own entry point, so its code is bundled only by the apps that use it.
+ *
+ * @module iron-fetch-session/header
  */
 export { headerTransport, type HeaderTransport } from './core/header.ts'

@@ -1,3 +1,9 @@
+/**
+ * 'iron-fetch-session': `createSessions`, the core every mount is made of; `sealData` and `unsealData`; the error
+ * classes and the types. The mounts, the store, revocations and the header transport are entry points of their own.
+ *
+ * @module iron-fetch-session
+ */
 export { createSessions } from './core/index.ts'
 export type { Sessions, SessionHeaders } from './core/index.ts'
 export type { Session } from './core/session.ts'

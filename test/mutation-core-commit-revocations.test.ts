@@ -1,4 +1,4 @@
-// Assertions the mutation run of src/core (docs/mutation.md) showed missing, on commit with
+// Assertions the mutation run of src/core (contributing/mutation.md) showed missing, on commit with
 // revocations: the session id an app reads is the one its cookie carries (before the first commit,
 // after destroy(), across two commits of one request), a request in flight when revokeAll runs does
 // not save its session from it, and a session emptied then written again in one request is not
@@ -52,7 +52,7 @@ describe('the id an app reads is the one its cookie carries', () => {
     expect([after.unsealError, after.id, after.getFlash('notice')]).toEqual([undefined, newId, 'Signed out'])
   })
 
-  it('at a sign-in after regenerateId(), as the README has it: the new id at once, and commit writes under it', async () => {
+  it('at a sign-in after regenerateId(), as docs/stores.md has it: the new id at once, and commit writes under it', async () => {
     const { sessions, other } = setup()
     const jar = new Jar()
     await visit(sessions, jar, (session) => session.set('count', 1))

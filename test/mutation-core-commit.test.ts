@@ -1,4 +1,4 @@
-// Assertions the mutation run of src/core (docs/mutation.md) showed missing, on commit: cookie
+// Assertions the mutation run of src/core (contributing/mutation.md) showed missing, on commit: cookie
 // lifetimes with ttl 0, maxLifetime and flash-only sessions, what a schema's output seals, flashes
 // read and set again, revocation of emptied data, and what nothing-to-write returns.
 import { createStorage } from 'unstorage'

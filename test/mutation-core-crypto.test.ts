@@ -1,4 +1,4 @@
-// Assertions the mutation run of src/core (docs/mutation.md) showed missing, on seals, passwords,
+// Assertions the mutation run of src/core (contributing/mutation.md) showed missing, on seals, passwords,
 // keys and cookies: what an app is told (onUnsealError's errors, error names and fields), and the
 // boundaries the options promise (32 characters, password id 0, 10 chunks, 64 KiB of Cookie header).
 import { afterEach, describe, expect, it, vi } from 'vitest'

@@ -1,4 +1,4 @@
-// Assertions the mutation run of src/core (docs/mutation.md) showed missing: which value a NotJsonError
+// Assertions the mutation run of src/core (contributing/mutation.md) showed missing: which value a NotJsonError
 // names when plain values sit beside the bad one, tokens and sessions kept apart, typo suggestions.
 import * as ironSession9 from 'iron-session-9'
 import { describe, expect, it } from 'vitest'

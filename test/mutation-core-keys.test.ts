@@ -1,4 +1,4 @@
-// Assertions the mutation run of src/core (docs/mutation.md) showed missing, on derived keys
+// Assertions the mutation run of src/core (contributing/mutation.md) showed missing, on derived keys
 // (src/core/keys.ts): a derivation that fails is tried again rather than kept, sealing salts whose
 // key failed are replaced at once rather than used for the hour, and derivedKeyCount() (what the
 // memory benchmark reads) counts what is held. A stand-in backend whose derivations can fail.

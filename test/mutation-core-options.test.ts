@@ -1,4 +1,4 @@
-// Assertions the mutation run of src/core (docs/mutation.md) showed missing, on options: every wrong
+// Assertions the mutation run of src/core (contributing/mutation.md) showed missing, on options: every wrong
 // value fails at setup with its own message, and options made twice are told apart by the identity of
 // their functions, schemas and stores, not by their key order.
 import { createStorage } from 'unstorage'

@@ -1,4 +1,4 @@
-// Assertions the mutation run of src/core (docs/mutation.md) showed missing, on the pure modules:
+// Assertions the mutation run of src/core (contributing/mutation.md) showed missing, on the pure modules:
 // base64url on the path of runtimes without Buffer (workerd, browsers), the LRU's capacity, and the
 // ids a store and revocations key sessions by.
 import { afterEach, describe, expect, it, vi } from 'vitest'

@@ -1,4 +1,4 @@
-// Assertions the mutation run of src/core (docs/mutation.md) showed missing, on read: what an instance
+// Assertions the mutation run of src/core (contributing/mutation.md) showed missing, on read: what an instance
 // without a store makes of a store's seal, a schema that throws, expiry seen from the unseal cache (and
 // without one), an oversized Cookie header, seals without an expiry under maxLifetime, times that are
 // not finite, and the session kept by revokeAll's `except` regenerating its id afterwards.

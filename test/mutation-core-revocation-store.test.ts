@@ -1,4 +1,4 @@
-// Assertions the mutation run of src/core (docs/mutation.md) showed missing, on revocations and their
+// Assertions the mutation run of src/core (contributing/mutation.md) showed missing, on revocations and their
 // store: the Redis-cluster refusal, what a lagged view forgets (its memory stays bounded), keys in the
 // revocation log that are not this library's, the lifetime the store is told for each key, a store
 // that answers undefined for a missing key, and the background refresh halfway through the lag.

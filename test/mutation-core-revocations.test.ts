@@ -1,5 +1,5 @@
 // Revocations when the store fails, on an in-memory store that can be switched off (the Redis-frozen
-// case of test/revocations.test.ts, for runs without Redis such as the mutation run: docs/mutation.md).
+// case of test/revocations.test.ts, for runs without Redis such as the mutation run: contributing/mutation.md).
 import { createStorage } from 'unstorage'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createSessions, SessionStoreError } from '../src/index.js'
@@ -89,10 +89,10 @@ describe('a revocation store that fails', () => {
     expect([after.unsealError, after.data]).toEqual(['revoked', {}])
   })
 
-  // README "Outages": a lagged instance whose refresh fails "tries again a lag later". Before the fix, every
+  // docs/revocations.md "Outages": a lagged instance whose refresh fails "tries again a lag later". Before the fix, every
   // request after a failed background refresh started another (the background refresh in verdict()
   // ignored view.retryAt), each calling the store and onRefreshError.
-  it('after a failed refresh, the next one waits a lag (README "Outages")', async () => {
+  it('after a failed refresh, the next one waits a lag (docs/revocations.md "Outages")', async () => {
     const { state, errors, lagged, jar } = await laggedSignedIn()
     await visit(lagged, jar)
     const t0 = Date.now()

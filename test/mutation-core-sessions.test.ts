@@ -1,4 +1,4 @@
-// Assertions the mutation run of src/core (docs/mutation.md) showed missing, through createSessions
+// Assertions the mutation run of src/core (contributing/mutation.md) showed missing, through createSessions
 // with real Requests and Responses.
 import { createStorage } from 'unstorage'
 import { afterEach, describe, expect, it, vi } from 'vitest'

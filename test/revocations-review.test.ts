@@ -264,7 +264,7 @@ describe('scale: on Redis, a lagged refresh costs the new revocations, not the k
   }, 60_000)
 
   it('push: with lag 30, a sign-out on one instance is refused on another within seconds, not a lag; with push false, the old view holds', async () => {
-    // As the README sets Redis up: no offline queue, connected on first use (the push connection is a duplicate of it).
+    // As docs/stores.md sets Redis up: no offline queue, connected on first use (the push connection is a duplicate of it).
     const storage = createStorage({ driver: redisDriver({ url: redis().url, enableOfflineQueue: false, lazyConnect: true }) })
     await (storage.getMount('').driver.getInstance!() as { connect(): Promise<void> }).connect()
     try {

@@ -1,6 +1,6 @@
 // Revocations in Workers KV, in real workerd: two Miniflare instances (two "locations") run the same
 // Worker on one persisted KV namespace; the data stays in the cookie, KV holds only sign-outs. Real
-// Workers KV is eventually consistent (up to 60 s between locations, README), so a lag below that
+// Workers KV is eventually consistent (up to 60 s between locations, docs/revocations.md), so a lag below that
 // does not shorten the delay there; Miniflare's local KV is consistent, so lag is what shows here.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

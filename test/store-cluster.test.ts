@@ -15,7 +15,7 @@ type Data = { user?: string; client?: number; n?: number }
 let cluster: RunningCluster
 let storage: Storage
 
-/** The storage as the README's Redis Cluster setup makes it: no offline queue, no re-sent commands, connected before use. */
+/** The storage as docs/stores.md's Redis Cluster setup makes it: no offline queue, no re-sent commands, connected before use. */
 async function clusterStorage(nodes: Array<{ port: number }>): Promise<Storage> {
   const made = createStorage({
     driver: redisDriver({

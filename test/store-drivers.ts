@@ -3,7 +3,7 @@
  * and Redis (a redis-server started here on a free 127.0.0.1 port). Call it at a test file's top
  * level: it registers the hooks that start Redis and, after the file, dispose of every storage made
  * and remove every directory. IFS_TEST_NO_REDIS=1, which only the mutation run's config sets
- * (vitest.mutation.config.ts, docs/mutation.md), leaves Redis out; `npm test` always runs it.
+ * (vitest.mutation.config.ts, contributing/mutation.md), leaves Redis out; `npm test` always runs it.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

@@ -1,6 +1,6 @@
 // What a store session costs Redis, counted by Redis itself (INFO commandstats), and what a write that
 // changes only the data does to the cookie: nothing. A real redis-server on a free 127.0.0.1 port, through
-// unstorage's Redis driver, as the README sets it up.
+// unstorage's Redis driver, as docs/stores.md sets it up.
 import { Redis } from 'ioredis'
 import { createStorage, prefixStorage, type Storage } from 'unstorage'
 import redisDriver from 'unstorage/drivers/redis'
@@ -35,7 +35,7 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-/** The README's Redis setup: unstorage's driver; `mount` puts it under a prefix of the storage. */
+/** The Redis setup of docs/stores.md: unstorage's driver; `mount` puts it under a prefix of the storage. */
 function redisStorage(driverOptions: { base?: string } = {}, mount?: string): Storage {
   const driver = redisDriver({ url: redis.url, ...driverOptions })
   const storage = mount === undefined ? createStorage({ driver }) : createStorage()

@@ -1,4 +1,4 @@
-// An app started while Redis is down, set up as the README's Redis section shows: it starts, each
+// An app started while Redis is down, set up as docs/stores.md's Redis section shows: it starts, each
 // read fails fast with a SessionStoreError that names the store call and its key (not ioredis's bare
 // "Connection is closed."), ioredis's reconnect attempts go to the app's error listener, and once
 // Redis is up the same app reads and writes sessions.
@@ -20,7 +20,7 @@ afterAll(async () => {
   }
 })
 
-// With ioredis's enableAutoPipelining too (README "Redis"): it batches what is sent, and changes none of this.
+// With ioredis's enableAutoPipelining too (docs/stores.md, "Redis"): it batches what is sent, and changes none of this.
 it.each([false, true])('started while Redis is down: 503-worthy errors naming the call, then sessions once Redis is back (enableAutoPipelining: %s)', async (enableAutoPipelining) => {
   const redis = await startRedis()
   await redis.shutdownSave()

@@ -1,5 +1,5 @@
 // Adds up the JSON reports of tools/mutation-groups.sh (or the one of a whole `npm run test:mutation`)
-// into the table and the survivor list of docs/mutation.md. Usage:
+// into the table and the survivor list of contributing/mutation.md. Usage:
 //   node tools/mutation-summary.mjs [report.json …]   (default: reports/mutation/groups/*.json)
 import { readdirSync, readFileSync } from 'node:fs'
 

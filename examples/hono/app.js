@@ -165,7 +165,7 @@ export function createApp({ password, secure = process.env.NODE_ENV === 'product
   })
 
   // The cart lives in the session to show chunking. In a real shop keep it in your database under
-  // an id the session holds: two tabs writing the cookie at once lose one of the writes (README).
+  // an id the session holds: two tabs writing the cookie at once lose one of the writes (docs/session.md).
   // It is for signed-in users only, so a visitor who is signed out never gets a cookie.
   app.use('/cart/*', async (c, next) => {
     if (!c.var.session.get('user')) return c.redirect('/', 303)

@@ -2,6 +2,8 @@
  * @remix-run/fetch-router middleware: `createRouter({ middleware: [ironSession<Data>(options)] })`,
  * then `context.session` or `context.get(SessionKey)` in handlers, typed. The middleware's `sessions`
  * is the Sessions object behind it (revoke, revokeAll, sessionsOf).
+ *
+ * @module iron-fetch-session/fetch-router
  */
 import { createContextKey, type Middleware } from '@remix-run/fetch-router'
 import { closeSession, createSessions, mountSession, type Session, type SessionOptions, type Sessions } from '../core/index.ts'
@@ -25,6 +27,12 @@ export type SessionEntry<Data, Flash extends Record<string, unknown>> = {
 
 const property = { property: 'session' } as const
 
+/**
+ * The fetch-router middleware: reads the request's session into `context.session` (and `context.get(SessionKey)`)
+ * before the handler, and commits it to the handler's response after; a handler that throws saves nothing.
+ *
+ * @param options Session options, validated once, here.
+ */
 export function ironSession<Data extends Record<string, unknown> = Record<string, unknown>, Flash extends Record<string, unknown> = Record<string, unknown>>(
   options: SessionOptions<Data>,
 ): Middleware<SessionEntry<Data, Flash>> & { readonly sessions: Sessions<Data, Flash> } {

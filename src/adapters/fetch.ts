@@ -7,12 +7,15 @@
  *
  * The wrapped handler's `sessions(...rest)` is the Sessions object behind it (revoke, revokeAll, sessionsOf):
  * `handler.sessions(env).revokeAll(user)` on Workers, `handler.sessions().revoke(id)` elsewhere.
+ *
+ * @module iron-fetch-session/fetch
  */
 import { closeSession, mountSession, sessionsResolver, type OptionsOrFactory, type Session, type Sessions } from '../core/index.ts'
 
 export type { Session, Sessions }
 export type { SessionOptions } from '../core/index.ts'
 
+/** A fetch handler given the session after the request, then whatever else the host passes (`env, ctx`, `info`, `server`). */
 export type SessionHandler<Data, Flash extends Record<string, unknown>, Rest extends unknown[]> = (
   request: Request,
   session: Session<Data, Flash>,

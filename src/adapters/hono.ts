@@ -3,6 +3,8 @@
  * or `c.var.session` in handlers, typed through the middleware's Env as Hono's
  * own middleware does; `c.var.sessions` is the Sessions object behind it
  * (revoke, revokeAll, sessionsOf).
+ *
+ * @module iron-fetch-session/hono
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { closeSession, mountSession, sessionsResolver, type OptionsOrFactory, type Session, type Sessions } from '../core/index.ts'
@@ -12,10 +14,14 @@ export type { SessionOptions } from '../core/index.ts'
 
 /** The Env the middleware adds: `c.var.session`, and `c.var.sessions` for revoke, revokeAll and sessionsOf. */
 export type SessionEnv<Data = Record<string, unknown>, Flash extends Record<string, unknown> = Record<string, unknown>> = {
+  /** Hono's context variables: `c.var.session` (also `c.get('session')`), and `c.var.sessions`. */
   Variables: { session: Session<Data, Flash>; sessions: Sessions<Data, Flash> }
 }
 
 /**
+ * The Hono middleware: reads the request's session into `c.var.session` before the handler, and commits it
+ * after (Set-Cookie appended only when it changed; nothing when the handler throws).
+ *
  * @param options Session options, or a function of the context for Workers secrets:
  *   `ironSession((c) => ({ password: c.env.SESSION_PASSWORD }))`.
  */

@@ -2,7 +2,9 @@
  * iron-session 9, over our codec: change `from 'iron-session'` to
  * `from 'iron-fetch-session/iron-session'` and the app keeps working, case by
  * case, and its cookies keep moving both ways. Our improvements are opt-in
- * (`extras`); see the README's "Coming from iron-session".
+ * (`extras`); see docs/iron-session.md.
+ *
+ * @module iron-fetch-session/iron-session
  */
 import { cookieStoreJar, isCookieJar, isCookieStore, isWebRequest, nodeCookies, webCookies } from './iron-session/jars.ts'
 import type { CookieJar, CookieStore, NodeRequest, NodeResponse } from './iron-session/jars.ts'
@@ -17,7 +19,15 @@ export type { IronSession } from './iron-session/session.ts'
 
 const BAD_USAGE = 'iron-session: Bad usage: use getIronSession(req, res, options) or getIronSession(cookieStore, options).'
 
+/**
+ * iron-session's `getIronSession(cookieStore, options)`: the session over a cookie store (Next.js `await cookies()`)
+ * or a `CookieJar` (`nodeCookies`, `webCookies`, `nextProxyCookies`).
+ */
 export function getIronSession<T extends object>(cookies: CookieStore | CookieJar, sessionOptions: SessionOptions): Promise<IronSession<T>>
+/**
+ * iron-session's `getIronSession(req, res, options)`: the session over Node's request and response (Express, Pages
+ * Router API routes), or over a web `Request` and the `Response` or `Headers` that `save()` writes to.
+ */
 export function getIronSession<T extends object>(req: NodeRequest | Request, res: NodeResponse | Response | Headers, sessionOptions: SessionOptions): Promise<IronSession<T>>
 export async function getIronSession<T extends object>(first: unknown, second: unknown, third?: SessionOptions): Promise<IronSession<T>> {
   if (!first || !second) throw new Error(BAD_USAGE)

@@ -11,6 +11,8 @@
  *
  * A thin mount: the core reads and commits the seal through its header
  * transport, here a private header between Remix's cookie and the core.
+ *
+ * @module iron-fetch-session/remix-session
  */
 import { createSessionId, Session, type SessionStorage } from '@remix-run/session'
 import { createSessions, headerTransport, MAX_COOKIE_BYTES, SessionTooLargeError, STATE, type ReadState, type Session as CoreSession, type SessionOptions, type Sessions } from '../core/index.ts'
@@ -59,6 +61,11 @@ class SealedSession<V extends Values, F extends Values> extends Session<V, F> {
 /** The storage, plus the store's ends when there is one (revoke, sessionsOf, revokeAll; they reject without a store). */
 export type IronSessionStorage<Data extends Values = Values> = SessionStorage & Pick<Sessions<Data>, 'revoke' | 'sessionsOf' | 'revokeAll'>
 
+/**
+ * A `SessionStorage` for `@remix-run/session` whose cookie value is an Fe26.2 seal: `read(cookie)` gives Remix's
+ * `Session`, `save(session)` the value for Remix's cookie (`null` when nothing changed, `''` to clear it).
+ * The options are `createSessions`'s, but `cookieName`, `cookieOptions`, `chunk` and `header`, which are refused.
+ */
 export function createIronSessionStorage<Data extends Values = Values>(options: SessionOptions<Data>): IronSessionStorage<Data> {
   // Remix's cookie (createCookie) carries the seal: its name, attributes and size are its own.
   for (const option of ['header', 'cookieName', 'cookieOptions', 'chunk'] as const) {

@@ -9,6 +9,7 @@ import { parseCookie, stringifySetCookie } from 'cookie'
 import { SKEW_SECONDS } from './seal.ts'
 import { checkKeys } from './strict.ts'
 
+/** The cookie's SameSite attribute; `'none'` needs `secure`. */
 export type SameSite = 'lax' | 'strict' | 'none'
 
 /** Cookie attributes. Defaults: HttpOnly, Secure, SameSite=Lax, Path=/. */
@@ -49,6 +50,7 @@ const FOREVER = 2147483647
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
+/** A session too large to write: the `bytes` it would take, over the `limit` it is held to (a cookie, the chunks, Remix's cookie, or `maxStoredBytes`). */
 export class SessionTooLargeError extends Error {
   override name = 'SessionTooLargeError'
   constructor(

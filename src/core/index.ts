@@ -31,6 +31,7 @@ export { bindMode, type ModeIdentity, type Plan, type SealIdentity, type Session
 
 type FlashValues = Record<string, unknown>
 
+/** What `createSessions` returns: the pair every mount is made of, `read` and `commit`, and the server-side ends. */
 export interface Sessions<Data = Record<string, unknown>, Flash extends FlashValues = Record<string, unknown>> {
   /** Reads the request's session. Resolves for any Cookie header; a refused one reads as empty, with session.unsealError. */
   read(request: Request): Promise<Session<Data, Flash>>
@@ -44,7 +45,7 @@ export interface Sessions<Data = Record<string, unknown>, Flash extends FlashVal
   /** Destroys the session and returns at once the lines that expire its cookies, for hosts whose destroy() cannot wait. Not with a store. */
   destroyHeaders(session: Session<Data, Flash>): SessionHeaders
 
-  // With a store (README "Stores") or revocations (README "Sign-out that really signs out"); without either these reject with a TypeError that says so.
+  // With a store (docs/stores.md) or revocations (docs/revocations.md); without either these reject with a TypeError that says so.
   /**
    * Ends one session from anywhere: its cookie then reads as a new session with unsealError 'revoked'.
    * With a store, true when it was stored; with revocations, always true (the id is refused whether or not it was ever seen).
@@ -59,6 +60,10 @@ export interface Sessions<Data = Record<string, unknown>, Flash extends FlashVal
   revokeAll(user: string | number, options?: { except?: string | undefined }): Promise<string[]>
 }
 
+/**
+ * Validates the options once (each mistake throws a TypeError naming the option and the fix) and returns the
+ * sessions: `read(request)` before the handler, `commit(session, response)` after it.
+ */
 export function createSessions<Data extends Record<string, unknown> = Record<string, unknown>, Flash extends FlashValues = Record<string, unknown>>(
   options: SessionOptions<Data>,
 ): Sessions<Data, Flash> {

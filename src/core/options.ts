@@ -18,6 +18,7 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
   readonly '~standard': {
     readonly version: 1
     readonly vendor: string
+    /** Checks a value: its output, or the issues found. */
     readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>
     readonly types?: { readonly input: Input; readonly output: Output } | undefined
   }
@@ -26,6 +27,7 @@ type StandardResult<Output> =
   | { readonly value: Output; readonly issues?: undefined }
   | { readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }> }
 
+/** The options of `createSessions` and of every mount (docs/options.md). */
 export interface SessionOptions<Data = Record<string, unknown>> {
   /** At least 32 random characters, or `{ 2: newPassword, 1: oldPassword }`: the highest id seals, all unseal. */
   password: Password
@@ -58,7 +60,7 @@ export interface SessionOptions<Data = Record<string, unknown>> {
   /** Told why a cookie was refused; the session then reads as empty. */
   onUnsealError?: (reason: UnsealErrorReason, error: unknown) => void
 
-  // Server-side store (README "Stores"; checked by bindMode in mode.ts and by the store's plan in src/store/).
+  // Server-side store (docs/stores.md; checked by bindMode in mode.ts and by the store's plan in src/store/).
   /**
    * `sessionStore(storage)` from 'iron-fetch-session/store': keep the data in `storage` (an unstorage Storage, or
    * anything with getItem, setItem(key, value, { ttl }) and removeItem) and only a sealed random id in the cookie.
@@ -83,7 +85,7 @@ export interface SessionOptions<Data = Record<string, unknown>> {
 
   /**
    * `revocable({ store, lag })` from 'iron-fetch-session/revocations': keep the data in the cookie and only
-   * revocations in a store (README "Sign-out that really signs out"). destroy(), revoke(id) and revokeAll(user)
+   * revocations in a store (docs/revocations.md). destroy(), revoke(id) and revokeAll(user)
    * then hold everywhere within `lag` seconds (default 5), with no store call on a read; `lag: 0` reads the
    * store on every request. Not with `store`.
    */

@@ -8,6 +8,7 @@ import { cryptoBackend } from './crypto/choice.ts'
 import { SecretKeys } from './keys.ts'
 import { Lru } from './lru.ts'
 
+/** A password of at least 32 characters, or a map of them by id: the highest id seals, every id unseals. */
 export type Password = string | { readonly [id: string]: string }
 
 export const MIN_PASSWORD_LENGTH = 32

@@ -19,6 +19,7 @@ import { stringifyJson } from './plain-json.ts'
 /** Why a seal was refused. */
 export type UnsealReason = 'invalid' | 'expired' | 'unknown-password'
 
+/** Why a seal was refused, as `onUnsealError` is told: `reason` is the code, the message says more. */
 export class UnsealError extends Error {
   override name = 'UnsealError'
   constructor(
@@ -37,6 +38,7 @@ export interface Unsealed {
   expiresAt: number | undefined
 }
 
+/** The default `ttl`, in seconds: 14 days, as iron-session's. */
 export const FOURTEEN_DAYS = 14 * 24 * 3600
 /** iron's allowance for clocks that disagree between the sealing and the reading server. */
 export const SKEW_SECONDS = 60

@@ -28,11 +28,15 @@ export const EMPTY: Record<string, unknown> = Object.freeze({})
 
 type FlashValues = Record<string, unknown>
 
+/** One request's session: the app's data, flash, sign-out and, with a store or revocations, its id. */
 export interface Session<Data = Record<string, unknown>, Flash extends FlashValues = Record<string, unknown>> {
   /** The app's data: mutate it freely, nested values included; commit writes only when it changed. */
   data: Partial<Data>
+  /** The value under `key`, or undefined. */
   get<K extends keyof Data>(key: K): Partial<Data>[K]
+  /** Sets the value under `key`; commit writes it. */
   set<K extends keyof Data>(key: K, value: Data[K]): void
+  /** Removes `key` from the data. */
   unset(key: keyof Data): void
   /** Sets a value the next request can read once with getFlash(). */
   flash<K extends keyof Flash & string>(key: K, value: Flash[K]): void

@@ -19,13 +19,16 @@ export const RESERVED_KEY = '__ifs'
 /** The marker of a token made by sealData. */
 export const TOKEN_PURPOSE = 'data'
 
+/** The options of `sealData`. */
 export interface SealDataOptions {
   password: Password
   /** Seconds; default 14 days; 0 means no expiration. */
   ttl?: number
 }
 
+/** The options of `unsealData`. */
 export interface UnsealDataOptions extends SealDataOptions {
+  /** Told why a token was refused: `'invalid'`, `'expired'` or `'unknown-password'`. */
   onUnsealError?: (reason: UnsealReason, error: unknown) => void
 }
 

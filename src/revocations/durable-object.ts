@@ -32,8 +32,13 @@ interface ObjectStorage {
 
 /** A Durable Object namespace binding (DurableObjectNamespace). */
 export interface RevocationLogNamespace {
+  /** The id of the object of that name. */
   idFromName(name: string): unknown
-  get(id: never): { fetch(input: string, init?: RequestInit): Promise<Response> }
+  /** The stub of an object, to call it. */
+  get(id: never): {
+    /** A request to the object. */
+    fetch(input: string, init?: RequestInit): Promise<Response>
+  }
 }
 
 type Entry = { v: string; e?: number }
@@ -49,6 +54,7 @@ export class RevocationLog {
     this.#storage = state.storage
   }
 
+  /** Answers `durableObjectStore`'s calls (get, set, remove, list by prefix), one JSON request each. */
   async fetch(request: Request): Promise<Response> {
     const { op, key, value, ttl } = (await request.json()) as { op?: unknown; key?: unknown; value?: unknown; ttl?: unknown }
     if (typeof key !== 'string') return new Response('a key is needed', { status: 400 })

@@ -39,6 +39,7 @@ import { endedBy, parseNotBefore, type NotBefore } from '../store/user-index.ts'
 /** Made by `revocable({ store, lag })`; pass it as the `revocations` option. */
 export type RevocationsPlan = Plan
 
+/** The options of `revocable()`. */
 export interface RevocationsOptions {
   /** Where revocations are kept: an unstorage Storage, or anything with getItem, setItem(key, value, { ttl }), removeItem and getKeys. */
   store: SessionStore

@@ -1,7 +1,7 @@
 /**
  * The revocation log on Redis itself: one stream, `ifs:rv:stream` (after the driver's `base`), used when
  * `revocable({ store })` is given unstorage's Redis driver (single or cluster): the driver hands over its ioredis
- * client, and apps that followed the README change nothing.
+ * client, and apps that followed docs/revocations.md change nothing.
  *
  *   XADD ifs:rv:stream MINID ~ <now − lifetime> * t id v <id>                      a revoked id
  *   XADD ifs:rv:stream MINID ~ <now − lifetime> * t user v <userKey> at <ms> x <id|->  a user's not-before
@@ -118,7 +118,7 @@ export class StreamLog {
     sub.once?.('connect', unref)
     const loop = async () => {
       try {
-        // A client made with lazyConnect (the README's Redis setup) duplicates unconnected, and without an offline queue it would refuse the read.
+        // A client made with lazyConnect (the Redis setup of docs/stores.md) duplicates unconnected, and without an offline queue it would refuse the read.
         if (sub.status === 'wait' && typeof sub.connect === 'function') await sub.connect()
         unref()
         while (main.status !== 'end' && main.status !== 'close') {
@@ -233,11 +233,20 @@ export function redisRevocationStore(redis: object, options: { base?: string } =
   const client = redis as IoRedis
   const base = (options.base ?? '').replace(/:$/, '')
   const key = (name: string) => (base ? `${base}:${name}` : name)
-  const driver = { name: 'redis', options: { base }, getInstance: () => client }
+  const driver = {
+    name: 'redis',
+    options: { base },
+    /** The ioredis client, as unstorage's Redis driver hands it over. */
+    getInstance: () => client,
+  }
   return {
+    /** The value under the key, or null. */
     getItem: async (name: string) => (await client.get(key(name))) ?? null,
+    /** Writes the value, with `ttl` seconds when given. */
     setItem: async (name: string, value: string, opts: { ttl?: number } = {}) => (opts.ttl ? client.set(key(name), value, 'EX', opts.ttl) : client.set(key(name), value)),
+    /** Removes the key. */
     removeItem: (name: string) => client.unlink(key(name)),
+    /** The keys under a prefix, by SCAN. */
     getKeys: async (prefix: string) => {
       const found: string[] = []
       let cursor = '0'

@@ -7,6 +7,8 @@
  *
  * Its own entry point, so its code is bundled only by the apps that use it.
  * A server-side mode (src/core/mode.ts): the core calls it at read and commit.
+ *
+ * @module iron-fetch-session/store
  */
 import { PLAN, type ModeOptions, type Plan, type SessionMode } from '../core/mode.ts'
 import { withIdentity } from '../core/identity.ts'
@@ -31,7 +33,7 @@ function bind(storage: SessionStore, options: ModeOptions): SessionMode {
   return withIdentity({
     dataInSeal: false,
     lifetime,
-    // Renewal is due after touchAfter with rolling, and otherwise after a tenth of ttl (README "Stores").
+    // Renewal is due after touchAfter with rolling, and otherwise after a tenth of ttl (docs/stores.md).
     keepsSeal: { sealId: options.passwords.sealId, renewAfter: ttl > 0 ? (touchAfter ?? Math.floor(ttl / 10)) * 1000 : undefined },
     userOf: (data) => userOf(store, data),
     read: (seal, now) => readStored(store, lifetime, seal, now),

@@ -23,8 +23,11 @@ import { checked, readAll, redisOf, write, type RedisAccess } from './redis.ts'
 
 /** What a store must offer: an unstorage `Storage` has all of it. Methods may return values or promises. */
 export interface SessionStore {
+  /** The value under `key`, or null when there is none. */
   getItem(key: string): unknown
+  /** Writes `value` under `key`; `ttl` in seconds. */
   setItem(key: string, value: string, options: { ttl?: number }): unknown
+  /** Removes `key`. */
   removeItem(key: string): unknown
   /** Keys under a prefix; needed by the user index (`userId` option). */
   getKeys?(base: string): unknown
@@ -117,7 +120,7 @@ export { isSessionId, newSessionId, shortId } from '../core/ids.ts'
 /**
  * Runs store calls with a deadline. Any throw, rejection or timeout becomes a
  * SessionStoreError naming what was being done; a call that timed out may
- * still land later, which the README's outage notes cover.
+ * still land later, which the outage notes of docs/stores.md cover.
  */
 export async function guarded<T>(config: Pick<StoreConfig, 'timeout'>, operation: SessionStoreError['operation'], what: string, run: () => Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined

@@ -9,7 +9,7 @@
  *   POST /logout-everywhere    ends every other session of the user
  *
  * Workers KV is eventually consistent: a write or a revocation can take up to
- * 60 seconds to be seen at other locations (README, "Stores").
+ * 60 seconds to be seen at other locations (docs/stores.md).
  */
 import { createSessions, SessionStoreError, type Sessions } from 'iron-fetch-session'
 import { sessionStore } from 'iron-fetch-session/store'

@@ -6,8 +6,11 @@
 import { parseCookie, stringifySetCookie } from 'cookie'
 import type { CookieOptions } from './options.ts'
 
+/** iron-session's cookie jar: where the session reads its cookies and writes them. */
 export interface CookieJar {
+  /** The request's cookie of that name. */
   read: (name: string) => string | undefined
+  /** Sets a cookie on the response. */
   write: (name: string, value: string, options: CookieOptions) => void
   /** The cookie names the request carried. */
   names?: () => string[]
@@ -31,8 +34,11 @@ export interface ResponseCookie {
 }
 /** A cookie store such as Next.js `await cookies()`. */
 export interface CookieStore {
+  /** The cookie of that name. */
   get: (name: string) => { name: string; value: string } | undefined
+  /** Every cookie. */
   getAll?: () => Array<{ name: string; value: string }>
+  /** Sets a cookie on the response. */
   set: (name: string, value: string, cookie: Partial<ResponseCookie>) => unknown
 }
 /** Node's IncomingMessage, as far as it is used. */
@@ -42,16 +48,23 @@ export interface NodeRequest {
 /** Node's ServerResponse (Express, Connect, Next.js API routes), as far as it is used. */
 export interface NodeResponse {
   readonly headersSent: boolean
+  /** A response header set so far. */
   getHeader(name: string): number | string | string[] | undefined
+  /** Sets a response header. */
   setHeader(name: string, value: number | string | readonly string[]): unknown
 }
 /** What Next.js `proxy.ts` gets: NextRequest and NextResponse, as far as they are used. */
 export interface NextRequestCookies {
+  /** The request's cookie of that name. */
   get: (name: string) => { name: string; value: string } | undefined
+  /** Every cookie of the request. */
   getAll?: () => Array<{ name: string; value: string }>
+  /** Sets a cookie on the request, so code later in the same request reads the new value. */
   set: (name: string, value: string) => unknown
 }
+/** NextResponse's cookies, as far as they are used. */
 export interface NextResponseCookies {
+  /** Sets a cookie on the response. */
   set: (name: string, value: string, options: Partial<ResponseCookie>) => unknown
 }
 

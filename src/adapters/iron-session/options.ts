@@ -6,7 +6,9 @@
 import type { SetCookie } from 'cookie'
 import { cachedPasswords, cookieMaxAge, FOURTEEN_DAYS, type Passwords, type Plan as RevocationsPlan } from '../../core/index.ts'
 
+/** Passwords by id, such as `{ 2: newPassword, 1: oldPassword }`: the highest id seals, every id unseals. */
 export type PasswordsMap = Record<string, string>
+/** A password of at least 32 characters, or a map of them by id. */
 export type Password = PasswordsMap | string
 /** 'revoked' only with `extras.revocations`. */
 export type UnsealErrorReason = 'expired' | 'invalid' | 'unknown-password' | 'revoked'
@@ -26,7 +28,7 @@ export interface Extras {
   /** Writing the cookie also sets `Cache-Control: private` where the jar can (Node and web responses). */
   privateCache?: boolean
   /**
-   * `revocable({ store, lag })` from 'iron-fetch-session/revocations' (README "Sign-out that really signs out"): the seal carries an id,
+   * `revocable({ store, lag })` from 'iron-fetch-session/revocations' (docs/revocations.md): the seal carries an id,
    * `await session.destroy()` revokes it in this store, and a replayed copy reads as empty ('revoked').
    * Define the options once (a module-scope object): each revocations object keeps one view.
    */
@@ -35,12 +37,14 @@ export interface Extras {
   userId?: (data: Record<string, unknown>) => string | number | undefined
 }
 
+/** iron-session 9's options, and `extras`. */
 export interface SessionOptions {
   cookieName: string
   password: Password
   /** Seconds; default 14 days; 0 means the seal never expires. */
   ttl?: number
   cookieOptions?: CookieOptions
+  /** Told why a session cookie was refused. */
   onUnsealError?: (reason: UnsealErrorReason, error: unknown) => void
   /** Split a seal over 4096 bytes across `name.0` … `name.3`. */
   chunk?: boolean

@@ -18,9 +18,13 @@ function identityOf(meta: unknown): Record<string, unknown> | undefined {
   return Object.fromEntries(Object.entries({ created, sealed: Date.now(), id: named, ra, u }).filter(([, value]) => value !== undefined))
 }
 
+/** iron-session 9's session: the data's fields, every one optional (a new visitor's session is empty), and its three methods. */
 export type IronSession<T> = Partial<T> & {
+  /** Seals the session's data into the cookie. */
   readonly save: () => Promise<void>
+  /** Expires the cookie (and its chunks); with `extras.revocations`, ends the session's id too. */
   readonly destroy: () => void
+  /** Checks new options at once; the next `save()` uses them. */
   readonly updateConfig: (newSessionOptions: SessionOptions) => void
 }
 
