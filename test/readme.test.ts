@@ -26,7 +26,7 @@ async function markdownUnder(dir: string): Promise<string[]> {
   return found.sort()
 }
 
-/** Every document the tests hold to the code. docs-draft/: framework guides waiting to be folded into docs/frameworks.md. */
+/** Every document the tests hold to the code (docs-draft/: any guide waiting to be folded into docs/). */
 const documents = async () => ['README.md', 'SECURITY.md', 'CONTRIBUTING.md', 'CHANGELOG.md', ...(await markdownUnder('docs')), ...(await markdownUnder('contributing')), ...(await markdownUnder('docs-draft'))]
 
 /** A guide's text. */
@@ -39,13 +39,17 @@ const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\
 const prose = (text: string) => text.replace(/^```[\s\S]*?^```/gm, '')
 
 it('every ```ts block in the docs type-checks', async () => {
-  const blocks: Array<{ name: string; code: string }> = []
+  const blocks: Array<{ name: string; code: string; group: string }> = []
   const docs = await documents()
   expect(docs).toEqual(expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'docs/stores.md', 'docs/frameworks.md', 'contributing/mutation.md']))
   for (const doc of docs) {
     const text = await read(doc)
     let n = 0
-    for (const match of text.matchAll(/```ts\n([\s\S]*?)```/g)) blocks.push({ name: `${doc.replace(/\.md$/, '').replace(/\//g, '--')}-${++n}`, code: match[1] as string })
+    for (const match of text.matchAll(/```ts\n([\s\S]*?)```/g)) {
+      // The section a block is in: an app's blocks (its app.d.ts and its routes) are compiled together.
+      const section = text.slice(0, match.index).lastIndexOf('\n## ')
+      blocks.push({ name: `${doc.replace(/\.md$/, '').replace(/\//g, '--')}-${++n}`, code: match[1] as string, group: `${doc}#${section}` })
+    }
   }
   expect(blocks.length).toBeGreaterThan(30)
   await rm(out, { recursive: true, force: true })
@@ -53,13 +57,26 @@ it('every ```ts block in the docs type-checks', async () => {
   // every other block as a Node ESM user's code (nodenext).
   await mkdir(`${out}next`, { recursive: true })
   const compilerOptions = { target: 'ES2022', lib: ['ES2023', 'DOM', 'DOM.Iterable'], module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'], skipLibCheck: true }
+  // A section with a block that augments a global or a module (App.Locals for SvelteKit and Astro, h3's H3EventContext)
+  // is compiled in a program of its own: each framework's guide types the same global its own way, as each app does.
+  const augmenting = new Set(blocks.filter(({ code }) => /^\s*declare (global|module)\b/m.test(code)).map(({ group }) => group))
+  const projects = [`${out}tsconfig.json`, `${out}next/tsconfig.json`]
   // Each block is its own module; `export {}` keeps blocks without imports from sharing a scope.
-  await Promise.all(blocks.map(({ name, code }) => writeFile(`${out}${/from 'next\//.test(code) ? 'next/' : ''}${name}.ts`, `${code}\nexport {}\n`)))
+  for (const { name, code, group } of blocks) {
+    const dir = /from 'next\//.test(code) ? `${out}next/` : augmenting.has(group) ? `${out}alone-${[...augmenting].indexOf(group)}/` : out
+    if (dir !== out && dir !== `${out}next/` && !projects.includes(`${dir}tsconfig.json`)) {
+      await mkdir(dir, { recursive: true })
+      await writeFile(`${dir}tsconfig.json`, JSON.stringify({ compilerOptions, include: ['*.ts'] }))
+      projects.push(`${dir}tsconfig.json`)
+    }
+    await writeFile(`${dir}${name}.ts`, `${code}\nexport {}\n`)
+  }
   await writeFile(`${out}tsconfig.json`, JSON.stringify({ compilerOptions, include: ['*.ts'] }))
   await writeFile(`${out}next/tsconfig.json`, JSON.stringify({ compilerOptions: { ...compilerOptions, module: 'esnext', moduleResolution: 'bundler' }, include: ['*.ts'] }))
   try {
     const tsc = (project: string) => promisify(execFile)(`${root}node_modules/.bin/tsc`, ['-p', project], { cwd: root, timeout: 120_000 })
-    await Promise.all([tsc(`${out}tsconfig.json`), tsc(`${out}next/tsconfig.json`)])
+    // Two at a time: each is a whole tsc.
+    for (let i = 0; i < projects.length; i += 2) await Promise.all(projects.slice(i, i + 2).map(tsc))
   } catch (error) {
     throw new Error(`a docs block does not type-check (.readme-check/<doc>-<n>.ts is the doc's n-th ts block):\n${(error as { stdout?: string }).stdout ?? error}`)
   } finally {
@@ -135,7 +152,7 @@ it('every code block names its language, and every `npm run` in a sh block is a 
     // Fences alternate: opening ones are the even ones, and each says what it holds.
     const fences = [...text.matchAll(/^```(\S*)/gm)].map((m) => m[1]!)
     expect(fences.length % 2, `${doc}: an unclosed code block`).toBe(0)
-    fences.forEach((language, i) => expect(i % 2 === 0 ? language : '', `${doc}: fence ${i + 1}`).toMatch(i % 2 === 0 ? /^(ts|sh|toml)$/ : /^$/))
+    fences.forEach((language, i) => expect(i % 2 === 0 ? language : '', `${doc}: fence ${i + 1}`).toMatch(i % 2 === 0 ? /^(ts|sh|toml|astro|svelte|tsx)$/ : /^$/))
     for (const block of text.matchAll(/```sh\n([\s\S]*?)```/g)) {
       for (const [, name] of block[1]!.matchAll(/npm run ([\w:-]+)/g)) expect(Object.keys(scripts), `${doc}: npm run ${name}`).toContain(name)
     }

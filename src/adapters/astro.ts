@@ -4,6 +4,8 @@
  * `context.locals.session` in endpoints and later middleware, typed through `App.Locals`
  * (src/env.d.ts; see docs). The session is read from the cookie (a store only when the options
  * have one) and committed on the Response that `next()` returns.
+ *
+ * @module iron-fetch-session/astro
  */
 import type { APIContext, MiddlewareNext } from 'astro'
 import { mountSession, sessionsResolver, type OptionsOrFactory, type Session } from '../core/index.ts'
@@ -15,6 +17,9 @@ export type { SessionOptions } from '../core/index.ts'
 export type SessionMiddleware = (context: APIContext, next: MiddlewareNext) => Promise<Response>
 
 /**
+ * The session as Astro middleware: read into `context.locals.session` before the page or endpoint, and
+ * committed on the Response that `next()` returns.
+ *
  * @param options Session options, or a function of the request's context that makes them
  *   (`(context) => ({ password: getSecret('SESSION_PASSWORD') })`); a function's results are
  *   made into sessions once per distinct value, not per request.

@@ -10,6 +10,8 @@
  * returned Response that has its own Set-Cookie they are appended directly
  * (Elysia drops jar cookies beside those). A handler that throws skips
  * afterHandle: nothing is committed.
+ *
+ * @module iron-fetch-session/elysia
  */
 import { parseSetCookie } from 'cookie'
 import { Elysia } from 'elysia'

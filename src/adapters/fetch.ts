@@ -33,7 +33,10 @@ export function withSession<
   Data extends Record<string, unknown> = Record<string, unknown>,
   Flash extends Record<string, unknown> = Record<string, unknown>,
   Rest extends unknown[] = unknown[],
->(options: OptionsOrFactory<Data, Rest>, handler: SessionHandler<Data, Flash, Rest>): ((request: Request, ...rest: Rest) => Promise<Response>) & { sessions(...rest: Rest): Sessions<Data, Flash> } {
+>(options: OptionsOrFactory<Data, Rest>, handler: SessionHandler<Data, Flash, Rest>): ((request: Request, ...rest: Rest) => Promise<Response>) & {
+  /** The Sessions object behind the handler, for the same extra arguments (revoke, revokeAll, sessionsOf). */
+  sessions(...rest: Rest): Sessions<Data, Flash>
+} {
   const sessionsFor = sessionsResolver<Data, Flash, Rest>(options)
   const wrapped = async (request: Request, ...rest: Rest): Promise<Response> => {
     const sessions = sessionsFor(...rest)

@@ -9,6 +9,8 @@
  * the handler's value is made into h3's Response (with whatever the handler put
  * on event.res) and Set-Cookie is appended to it, redirects included. A handler
  * that throws commits nothing.
+ *
+ * @module iron-fetch-session/h3
  */
 import { toResponse, type H3Event, type Middleware } from 'h3'
 import { mountSession, sessionsResolver, type OptionsOrFactory, type Session } from '../core/index.ts'
@@ -17,6 +19,9 @@ export type { Session }
 export type { SessionOptions } from '../core/index.ts'
 
 /**
+ * The session as h3 middleware: read into `event.context.session` before the handler, and committed on
+ * h3's response after it (nothing when the handler throws).
+ *
  * @param options Session options, or a function of the event for secrets that arrive with the request
  *   (`ironSession((event) => ({ password: event.runtime?.cloudflare?.env.SESSION_PASSWORD }))`).
  */

@@ -17,6 +17,8 @@
  *
  * Either way the cookie is the core's (same name, attributes, chunks and Fe26.2 seal), so every
  * other adapter reads it under the same password. A thin mount: the core reads and commits.
+ *
+ * @module iron-fetch-session/react-router
  */
 import { createContext, createSession, type MiddlewareFunction, type RouterContext, type Session as RouterSession, type SessionData, type SessionStorage } from 'react-router'
 import {
@@ -41,6 +43,7 @@ type Values = Record<string, unknown>
 /** What a middleware function is given: the request, params and the router context. */
 export type MiddlewareArgs = Parameters<MiddlewareFunction<Response>>[0]
 
+/** What ironSession() makes: the middleware to export from app/root.tsx, and the context key the session is under. */
 export interface IronSessionMiddleware<Data, Flash extends Values> {
   /** For a route's `middleware` export (app/root.tsx: `export const middleware = [sessionMiddleware]`). */
   sessionMiddleware: MiddlewareFunction<Response>
@@ -49,6 +52,9 @@ export interface IronSessionMiddleware<Data, Flash extends Values> {
 }
 
 /**
+ * The session as React Router middleware: read before the loaders and actions run, put on the router
+ * context (`context.get(sessionContext)`), and committed on the response on the way out.
+ *
  * @param options Session options, or a function of the middleware's arguments (for secrets that
  *   arrive with the request, a Worker's env put on the router context).
  */

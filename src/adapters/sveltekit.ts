@@ -10,6 +10,8 @@
  * redirect() thrown by a load or a form action into that response (303 for a form post, a JSON
  * answer for use:enhance and __data.json requests), so it gets the cookie too. A handler that throws
  * an unexpected error gets SvelteKit's 500 page, and nothing is committed (see below).
+ *
+ * @module iron-fetch-session/sveltekit
  */
 import type { Handle, RequestEvent } from '@sveltejs/kit'
 import { mountSession, sessionsResolver, type OptionsOrFactory, type Session } from '../core/index.ts'

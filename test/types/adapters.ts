@@ -8,7 +8,7 @@ import { ironSession as routerSession, SessionKey } from '../../src/adapters/fet
 import { ironSession } from '../../src/adapters/hono.js'
 import { ironSession as astroSession, type Session as AstroSession } from '../../src/adapters/astro.js'
 import type { APIContext, MiddlewareHandler } from 'astro'
-import { defineMiddleware, sequence } from 'astro/middleware'
+import { defineMiddleware, sequence as astroSequence } from 'astro/middleware'
 import { createIronSessionStorage } from '../../src/adapters/remix-session.js'
 import { ironSession as svelteSession, type SessionLocals } from '../../src/adapters/sveltekit.js'
 import type { Handle } from '@sveltejs/kit'
@@ -137,7 +137,7 @@ void routerStorage.getSession(null).then(async (session) => {
 // Astro: the middleware is a MiddlewareHandler (onRequest, sequence()); the factory gets the APIContext;
 // locals.session is typed through the app's App.Locals, so here through a cast of what the middleware puts there.
 const astroMiddleware: MiddlewareHandler = astroSession<Data>({ password })
-export const onRequest: MiddlewareHandler = sequence(
+export const onRequest: MiddlewareHandler = astroSequence(
   astroMiddleware,
   astroSession<Data>((context: APIContext) => ({ password, cookieName: 'other', cookieOptions: { secure: context.url.protocol === 'https:' } })),
   defineMiddleware((context, next) => {
