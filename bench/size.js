@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const EXTERNAL = ['hono', 'hono/*', '@remix-run/*']
+// The frameworks are the app's (optional peers): external, as an app's bundler keeps its own copy.
+const EXTERNAL = ['hono', 'hono/*', '@remix-run/*', 'react-router', '@sveltejs/kit', '@sveltejs/kit/*', 'astro', 'astro/*', 'h3', 'elysia']
 
 /**
  * Gzipped bytes the cookie-only Hono mount (`ironSession` from `iron-fetch-session/hono`) may weigh.
@@ -33,6 +34,11 @@ export const ENTRIES = [
   { key: 'core', name: "createSessions from 'iron-fetch-session'", code: "export { createSessions } from './dist/index.js'" },
   { key: 'sealData', name: "sealData and unsealData from 'iron-fetch-session'", code: "export { sealData, unsealData } from './dist/index.js'" },
   { key: 'remix', name: "createIronSessionStorage from 'iron-fetch-session/remix-session'", code: "export { createIronSessionStorage } from './dist/adapters/remix-session.js'" },
+  { key: 'reactRouter', name: "ironSession and createIronSessionStorage from 'iron-fetch-session/react-router'", code: "export { ironSession, createIronSessionStorage } from './dist/adapters/react-router.js'" },
+  { key: 'sveltekit', name: "ironSession from 'iron-fetch-session/sveltekit'", code: "export { ironSession } from './dist/adapters/sveltekit.js'" },
+  { key: 'astro', name: "ironSession from 'iron-fetch-session/astro'", code: "export { ironSession } from './dist/adapters/astro.js'" },
+  { key: 'h3', name: "ironSession from 'iron-fetch-session/h3'", code: "export { ironSession } from './dist/adapters/h3.js'" },
+  { key: 'elysia', name: "ironSession from 'iron-fetch-session/elysia'", code: "export { ironSession } from './dist/adapters/elysia.js'" },
   { key: 'ironSessionDropIn', name: "getIronSession from 'iron-fetch-session/iron-session' (Node)", code: "export { getIronSession } from './dist/adapters/iron-session.js'", platform: 'node' },
 ]
 
