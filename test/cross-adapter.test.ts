@@ -125,7 +125,7 @@ function reactRouterMount(): Mount {
     },
     read: async (cookie) => {
       const session = await storage.getSession(cookie)
-      return { n: session.get('n'), by: session.get('by') }
+      return { ...session.data }
     },
   }
 }
@@ -142,7 +142,7 @@ function remixMount(): Mount {
     },
     read: async (cookie) => {
       const session = await storage.read(new Jar(cookie).cookies.get('session') ?? null)
-      return { n: session.get('n') as number | undefined, by: session.get('by') as string | undefined }
+      return { ...(session.data[0] as Data) }
     },
   }
 }
@@ -157,8 +157,8 @@ function ironSessionMount(): Mount {
       return cookieOf(response)
     },
     read: async (cookie) => {
-      const session = await getIronSession<Data>(request(cookie), new Response(), options)
-      return { n: session.n, by: session.by }
+      const { n, by } = await getIronSession<Data>(request(cookie), new Response(), options)
+      return { ...(n === undefined ? {} : { n }), ...(by === undefined ? {} : { by }) }
     },
   }
 }
