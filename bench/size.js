@@ -19,8 +19,10 @@ const EXTERNAL = ['hono', 'hono/*', '@remix-run/*', 'react-router', '@sveltejs/k
  * (12 KB, the seam issue's target) once the seam (src/core/mode.ts) left every line of the server-side modes out of it,
  * the header transport moved to its own entry point ('iron-fetch-session/header'), development-only code to #dev-tools,
  * and refusal reasons took short messages in production bundles, as errors had (12,242 measured, 2026-12-07).
+ * → 12,800 (12.5 KB) with a session's own lifetime ("remember me": session.setLifetime), +273 B gzipped, the one
+ * feature of the newcomer issue that every cookie session carries (12,288 before it; the 12 KB target is then missed).
  */
-export const COOKIE_ONLY_BUDGET = 12 * 1024
+export const COOKIE_ONLY_BUDGET = 12_800
 /** Where the seam issue wants it: at most 12 KB gzipped (8 KB before). */
 export const COOKIE_ONLY_TARGET = 12 * 1024
 

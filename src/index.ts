@@ -6,7 +6,7 @@
  */
 export { createSessions } from './core/index.ts'
 export type { Sessions, SessionHeaders } from './core/index.ts'
-export type { Session } from './core/session.ts'
+export type { Session, SessionLifetime } from './core/session.ts'
 export type { SessionOptions, StandardSchemaV1, UnsealErrorReason } from './core/options.ts'
 export type { RevocationsOptions, RevocationsPlan } from './revocations/index.ts'
 export { UnsealError, FOURTEEN_DAYS } from './core/seal.ts'

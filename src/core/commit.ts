@@ -79,7 +79,9 @@ function nothingToWrite(config: Config, state: ReadState, now: number): boolean 
   // Data the app never touched is what was read; touched, it is compared with what was read, as JSON.
   const unchanged = state.data === undefined || sameJson(state.data, state.base, baseTape(state))
   const flashChanged = state.flashRead.size > 0 || state.flashOut !== undefined
-  const touchDue = config.touchAfter !== undefined && state.sealedAt !== undefined && now - state.sealedAt >= config.touchAfter * 1000
+  // A session's own ttl (setLifetime) renews at a tenth of it, if that comes before the options' touchAfter.
+  const touchAfter = config.touchAfter !== undefined && state.lifetime?.t !== undefined ? Math.min(config.touchAfter, Math.floor(state.lifetime.t / 10)) : config.touchAfter
+  const touchDue = touchAfter !== undefined && state.sealedAt !== undefined && now - state.sealedAt >= touchAfter * 1000
   const rotate = state.passwordId !== undefined && state.passwordId !== config.passwords.sealId
   const destroyPending = state.destroyed && !state.settled
   return unchanged && !flashChanged && !touchDue && !rotate && !destroyPending && state.refused === undefined && !state.regenerate && !state.due
@@ -114,7 +116,11 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   }
   const data = config.schema ? await validate(config.schema, session.data, 'commit') : session.data
   let created = state.destroyed || state.passwordId === undefined ? now : state.createdAt
-  const ttlFor = (created: number) => (emptied ? flashOnlyTtl(sealTtl(config, created, now)) : sealTtl(config, created, now))
+  const lifetime = state.lifetime
+  if (lifetime?.t !== undefined && config.ttl > 0 && lifetime.t > config.ttl) {
+    throw new TypeError(DEV ? `iron-fetch-session: setLifetime({ ttl: ${lifetime.t} }) is longer than the ttl option (${config.ttl}): the ttl option is the longest a session may live; set it to the longest (a "remember me" session) and shorten the others.` : brief('setLifetime ttl longer than the ttl option'))
+  }
+  const ttlFor = (created: number) => (emptied ? flashOnlyTtl(sealTtl(config, created, now, lifetime?.t)) : sealTtl(config, created, now, lifetime?.t))
   const dataInSeal = !mode || mode.dataInSeal
   let kept: Extract<ModeKept, { fields: object }> | undefined
   if (mode) {
@@ -135,6 +141,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   }
   const ttl = kept ? kept.ttl : ttlFor(created)
   const meta: Record<string, unknown> = dataInSeal && hasFlash ? { created, sealed: now, flash } : { created, sealed: now }
+  if (lifetime) Object.assign(meta, lifetime.t === undefined ? {} : { t: lifetime.t }, lifetime.p === 0 ? { p: 0 } : {})
   if (kept) Object.assign(meta, kept.fields)
   const value = await sealJson(config.passwords, payloadJson(session, data, dataJson, meta, dataInSeal), ttl, now)
   // What the client will hold, as pristine JSON: the baseline of this session's next commit, and the cache's.
@@ -142,7 +149,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const headers: SessionHeaders = []
   if (state.transport !== 'header') {
     // Throws SessionTooLargeError here, before any header is set.
-    const lines = writeSealCookies(value, config.cookie.persistent ? cookieMaxAge(ttl) : undefined, state.present, config.cookie)
+    const lines = writeSealCookies(value, lifetime?.p !== 0 && config.cookie.persistent ? cookieMaxAge(ttl) : undefined, state.present, config.cookie)
     for (const line of lines) headers.push(['set-cookie', line])
     state.present = liveCookieNames(lines)
     if (DEV) {
@@ -163,6 +170,7 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
     sealedAt: now,
     passwordId: config.passwords.sealId,
     expiresAt: ttl > 0 ? now + ttl * 1000 : undefined,
+    lifetime,
   }
   if (kept) Object.assign(entry, kept.seal, { meta })
   cacheEntry(cache, entry)
@@ -176,11 +184,11 @@ function flashOnlyTtl(ttl: number): number {
   return ttl === 0 ? FLASH_ONLY_TTL : Math.min(ttl, FLASH_ONLY_TTL)
 }
 
-/** The seal's ttl: the configured one, cut short so the seal dies with maxLifetime. */
-function sealTtl(config: Config, created: number, now: number): number {
-  if (config.maxLifetime === undefined) return config.ttl
+/** The seal's ttl: the configured one (or the session's own, setLifetime), cut short so the seal dies with maxLifetime. */
+function sealTtl(config: Config, created: number, now: number, ttl = config.ttl): number {
+  if (config.maxLifetime === undefined) return ttl
   const left = Math.max(1, Math.floor((created + config.maxLifetime * 1000 - now) / 1000))
-  return config.ttl === 0 ? left : Math.min(config.ttl, left)
+  return ttl === 0 ? left : Math.min(ttl, left)
 }
 
 /** Lines that clear what the client holds; afterwards the session counts as cleared, so this runs once. */

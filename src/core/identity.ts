@@ -191,7 +191,10 @@ function accepted(identity: Identity, seal: KnownSeal, found: PartsRead): ModeRe
 function sealStays(keeps: IdentityParts['keepsSeal'], held: HeldSeal | undefined, now: number): boolean {
   if (keeps === undefined || held === undefined || held.passwordId !== keeps.sealId || held.sealedAt === undefined) return false
   if (held.destroyed || held.regenerate || held.due || held.refused !== undefined) return false
-  return keeps.renewAfter === undefined || now - held.sealedAt < keeps.renewAfter
+  // A session's own ttl (setLifetime) renews at a tenth of it, if that comes first.
+  const own = held.lifetime?.t === undefined ? undefined : Math.floor(held.lifetime.t / 10) * 1000
+  const renewAfter = keeps.renewAfter === undefined ? own : own === undefined ? keeps.renewAfter : Math.min(keeps.renewAfter, own)
+  return renewAfter === undefined || now - held.sealedAt < renewAfter
 }
 
 /** The mode the core calls (mode.ts), from a mode's primitives and the one rule above. */

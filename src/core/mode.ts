@@ -96,6 +96,8 @@ export interface HeldSeal {
   regenerate: boolean
   due: boolean
   refused: UnsealErrorReason | undefined
+  /** The session's own lifetime (setLifetime): its ttl, in seconds. */
+  lifetime: { t?: number | undefined } | undefined
 }
 
 /** What a mode answers: the creation time and ttl to seal, the fields it adds to `__ifs`, what the cache keeps of the seal; or a refusal. */

@@ -28,6 +28,12 @@ export const EMPTY: Record<string, unknown> = Object.freeze({})
 
 type FlashValues = Record<string, unknown>
 
+/** A session's own lifetime (session.setLifetime): its seal's ttl in seconds, and whether its cookie outlives the browser. */
+export interface SessionLifetime {
+  ttl?: number
+  persistentCookie?: boolean
+}
+
 /** One request's session: the app's data, flash, sign-out and, with a store or revocations, its id. */
 export interface Session<Data = Record<string, unknown>, Flash extends FlashValues = Record<string, unknown>> {
   /** The app's data: mutate it freely, nested values included; commit writes only when it changed. */
@@ -51,6 +57,12 @@ export interface Session<Data = Record<string, unknown>, Flash extends FlashValu
    * against session fixation. `true` also ends the old id. Cookie-only, it re-seals the cookie.
    */
   regenerateId(deleteOld?: boolean): void
+  /**
+   * This session's own lifetime, chosen at sign-in ("remember me"): `ttl` in seconds, at most the ttl option, and
+   * `persistentCookie: false` for a cookie that ends when the browser closes. Sealed into the session, so it holds
+   * through every later write, rolling renewal and password rotation, until destroy().
+   */
+  setLifetime(lifetime: SessionLifetime): void
   /** True when the request carried no readable session. */
   readonly isNew: boolean
   readonly destroyed: boolean
@@ -94,6 +106,8 @@ export interface ReadState {
   identity: ModeIdentity | undefined
   /** The mode asked for a write even when nothing changed. */
   due: boolean
+  /** The session's own lifetime (setLifetime), as sealed or set: `t` seconds, `p` 0 for a browser-session cookie. */
+  lifetime: { t?: number | undefined; p?: 0 | undefined } | undefined
 }
 
 export const STATE = Symbol('iron-fetch-session state')
@@ -111,6 +125,8 @@ export interface CacheEntry extends SealIdentity {
   flashJson: string | undefined
   sealedAt: number
   passwordId: string
+  /** The session's own lifetime, as sealed (setLifetime). */
+  lifetime?: { t?: number | undefined; p?: 0 | undefined } | undefined
 }
 
 export type UnsealCache = Lru<string, CacheEntry>
@@ -179,6 +195,7 @@ async function readRequest(config: Config, cache: UnsealCache | undefined, reque
     state.createdAt = entry.createdAt
     state.sealedAt = entry.sealedAt
     state.passwordId = entry.passwordId
+    state.lifetime = entry.lifetime
     const mode = config.mode
     if (mode) {
       // Synchronous from a fresh lagged view: a cache hit then takes no extra trip through the microtask queue.
@@ -242,7 +259,7 @@ async function open(config: Config, seal: string, now: number): Promise<CacheEnt
   const flash = meta?.flash
   // Without a schema the payload is fresh from JSON.parse; a schema's output may hold anything, so it is made JSON.
   const pristine = config.schema ? (JSON.parse(JSON.stringify(await validate(config.schema, payload, 'read'))) as Record<string, unknown>) : payload
-  const entry: CacheEntry = { seal, data: pristine, flashJson: flash && JSON.stringify(flash), createdAt, sealedAt, passwordId, expiresAt }
+  const entry: CacheEntry = { seal, data: pristine, flashJson: flash && JSON.stringify(flash), createdAt, sealedAt, passwordId, expiresAt, lifetime: meta && (meta.t !== undefined || meta.p === 0) ? { t: meta.t, p: meta.p } : undefined }
   if (config.mode) {
     // The mode reads its identity from it (identity.ts).
     entry.meta = meta as Record<string, unknown> | undefined
@@ -257,6 +274,9 @@ interface Bookkeeping {
   flash?: Record<string, unknown>
   /** With a server-side mode: the session's identity, read by the mode (identity.ts). */
   id?: unknown
+  /** The session's own lifetime (setLifetime): ttl seconds, and 0 for a browser-session cookie. */
+  t?: number
+  p?: 0
 }
 
 /**
@@ -266,7 +286,8 @@ interface Bookkeeping {
 function bookkeeping(meta: unknown, now: number): Bookkeeping | undefined {
   if (meta === undefined) return undefined
   if (meta === null || typeof meta !== 'object') throw new RefusedError('invalid', DEV ? `the seal's ${RESERVED_KEY} is not an object` : 'bookkeeping not an object')
-  const { created, sealed, flash, ra } = meta as { created?: unknown; sealed?: unknown; flash?: unknown; ra?: unknown }
+  const { created, sealed, flash, ra, t, p } = meta as { created?: unknown; sealed?: unknown; flash?: unknown; ra?: unknown; t?: unknown; p?: unknown }
+  if ((t !== undefined && !(Number.isSafeInteger(t) && (t as number) > 0)) || (p !== undefined && p !== 0)) throw new RefusedError('invalid', DEV ? `the seal's ${RESERVED_KEY} holds a lifetime that is not one` : 'a malformed lifetime')
   const latest = now + SKEW_SECONDS * 1000
   for (const time of [created, sealed, ra]) {
     if (time !== undefined && (typeof time !== 'number' || !Number.isFinite(time) || time > latest)) {
@@ -332,6 +353,7 @@ function newState(config: Config, now: number, transport: ReadState['transport']
     regenerate: false,
     identity: config.mode?.begin(),
     due: false,
+    lifetime: undefined,
   }
 }
 
@@ -397,6 +419,7 @@ class RequestSession implements Session {
   destroy(): void {
     const state = this[STATE]
     state.destroyed = true
+    state.lifetime = undefined
     // Clear in place, so code holding `session.data` sees the sign-out too.
     for (const key of Object.keys(this.data)) delete this.data[key]
     state.flashIn = {}
@@ -406,6 +429,17 @@ class RequestSession implements Session {
 
   get id(): string | undefined {
     return this[STATE].identity?.current()
+  }
+
+  setLifetime(lifetime: SessionLifetime): void {
+    const { ttl, persistentCookie } = lifetime ?? {}
+    if ((ttl !== undefined && !(Number.isSafeInteger(ttl) && ttl > 0)) || (persistentCookie !== undefined && typeof persistentCookie !== 'boolean')) {
+      throw new TypeError(DEV ? 'iron-fetch-session: setLifetime takes { ttl?: whole seconds, more than 0 and at most the ttl option; persistentCookie?: true or false }.' : brief('setLifetime takes { ttl?, persistentCookie? }'))
+    }
+    const state = this[STATE]
+    state.lifetime = { t: ttl, p: persistentCookie === false ? 0 : undefined }
+    // The cookie changes (its seal carries the choice): written at commit even with nothing else changed.
+    state.due = true
   }
 
   regenerateId(deleteOld = false): void {
