@@ -149,7 +149,7 @@ describe('inspect --store / --revocations, against a real Redis', () => {
 
 it('the package declares the bin, and the built file runs as one', async () => {
   const { bin } = (await import('../package.json', { with: { type: 'json' } })).default as { bin: Record<string, string> }
-  expect(bin).toEqual({ 'iron-fetch-session': './dist/cli.js' })
+  expect(bin).toEqual({ 'iron-fetch-session': 'dist/cli.js' })
   const { stdout } = await promisify(execFile)(process.execPath, [CLI, '--help'])
   expect(stdout).toMatch(/^Usage:/)
 })

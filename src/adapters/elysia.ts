@@ -31,12 +31,26 @@ interface Mounted {
 let made = 0
 
 /**
+ * The plugin's type, spelled out as Elysia infers it (so JSR's "no slow types" holds): a scoped `session` derived
+ * for the app that uses it, typed by the app's Data and Flash.
+ */
+export type SessionPlugin<Data extends Record<string, unknown>, Flash extends Record<string, unknown>> = Elysia<
+  '',
+  { decorator: {}; store: {}; derive: {}; resolve: {} },
+  { typebox: {}; error: {} },
+  { schema: {}; standaloneSchema: {}; macro: {}; macroFn: {}; parser: {}; response: {} },
+  {},
+  { derive: { readonly session: Session<Data, Flash> }; resolve: {}; schema: {}; standaloneSchema: {}; response: { 200: Response } },
+  { derive: {}; resolve: {}; schema: {}; standaloneSchema: {}; response: {} }
+>
+
+/**
  * @param options Session options, or a function of the request for secrets that arrive with it.
  * @returns An Elysia plugin named 'iron-fetch-session' that derives `session` for the app that uses it.
  */
 export function ironSession<Data extends Record<string, unknown> = Record<string, unknown>, Flash extends Record<string, unknown> = Record<string, unknown>>(
   options: OptionsOrFactory<Data, [request: Request]>,
-) {
+): SessionPlugin<Data, Flash> {
   const sessionsFor = sessionsResolver<Data, Flash, [request: Request]>(options)
   // The request's mount, for the afterHandle hook; it goes with the request.
   const mounts = new WeakMap<Request, Mounted>()

@@ -8,4 +8,4 @@
  */
 export { revocable, DEFAULT_LAG, type RevocationsOptions, type RevocationsPlan } from './revocations.ts'
 export { durableObjectStore, RevocationLog, type RevocationLogNamespace } from './durable-object.ts'
-export { redisRevocationStore } from './stream-log.ts'
+export { redisRevocationStore, type RedisRevocationStore } from './stream-log.ts'

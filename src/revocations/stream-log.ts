@@ -228,7 +228,17 @@ interface IoRedis extends StreamClient {
  *
  *   revocable({ store: redisRevocationStore(redis), lag: 5 })
  */
-export function redisRevocationStore(redis: object, options: { base?: string } = {}) {
+/** What redisRevocationStore() makes: the revocations' store calls, and the driver streamLogOf() looks for. */
+export interface RedisRevocationStore {
+  getItem(name: string): Promise<string | null>
+  setItem(name: string, value: string, options?: { ttl?: number }): Promise<unknown>
+  removeItem(name: string): Promise<unknown>
+  getKeys(prefix: string): Promise<string[]>
+  /** As unstorage's Storage answers it: what streamLogOf() looks for. */
+  getMount(): { base: string; driver: { name: string; options: { base: string }; getInstance(): object } }
+}
+
+export function redisRevocationStore(redis: object, options: { base?: string } = {}): RedisRevocationStore {
   // Typed loosely on purpose: ioredis's overloads (Redis and Cluster alike) do not match a structural type.
   const client = redis as IoRedis
   const base = (options.base ?? '').replace(/:$/, '')
