@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 // Every test file but those that start other runtimes, browsers, builds or long load runs (npm test runs them once).
-const ONCE = /^(example|examples-|backend-runtimes|deno|package|pack-clean-clone|readme|docs-api|memory|load-redis|load-cluster|store-outage|store-cluster|revocations-redis|revocations-workers-kv)/
+const ONCE = /^(example|examples-|backend-runtimes|deno|package|publish|pack-clean-clone|readme|docs-api|memory|load-redis|load-cluster|store-outage|store-cluster|revocations-redis|revocations-workers-kv)/
 const LIBRARY_TESTS = readdirSync(`${root}test`)
   .filter((name) => name.endsWith('.test.ts') && !ONCE.test(name))
   .map((name) => `test/${name}`)
