@@ -143,3 +143,14 @@ describe("Remix's session storage: regenerateId(true) without a store", () => {
     expect(warn).toHaveBeenCalledTimes(1)
   })
 })
+
+describe('the newer mounts close the session after their commit too (development)', () => {
+  it('h3: a session kept past its request throws on a write, naming the middleware', async () => {
+    const { H3 } = await import('h3')
+    const { ironSession: h3Session } = await import('../src/adapters/h3.ts')
+    let kept: { set(key: string, value: unknown): void } | undefined
+    const app = new H3({ silent: true }).use(h3Session<Data>({ password })).get('/', (event) => ((kept = event.context.session as typeof kept), 'ok'))
+    expect((await app.fetch(new Request('https://app.example/'))).status).toBe(200)
+    expect(() => kept!.set('n', 1)).toThrow('session.set() after the h3 session middleware committed the session')
+  })
+})

@@ -15,7 +15,7 @@
  */
 import { parseSetCookie } from 'cookie'
 import { Elysia } from 'elysia'
-import { mountSession, sessionsResolver, type OptionsOrFactory, type Session, type Sessions } from '../core/index.ts'
+import { closeSession, mountSession, sessionsResolver, type OptionsOrFactory, type Session, type Sessions } from '../core/index.ts'
 
 export type { Session }
 export type { SessionOptions } from '../core/index.ts'
@@ -68,7 +68,11 @@ export function ironSession<Data extends Record<string, unknown> = Record<string
       if (!mount?.owner) return undefined
       mounts.delete(request)
       // A Response with its own Set-Cookie: Elysia would drop the jar's cookies beside it, so the session's go onto a copy of it.
-      if (responseValue instanceof Response && responseValue.headers.has('set-cookie')) return mount.sessions.commit(mount.session, responseValue)
+      if (responseValue instanceof Response && responseValue.headers.has('set-cookie')) {
+        const committed = await mount.sessions.commit(mount.session, responseValue)
+        closeSession(mount.session, 'the Elysia session plugin')
+        return committed
+      }
       // Otherwise commit looks at the returned Response (its Cache-Control, a 101) or at the headers set so far.
       const probe = responseValue instanceof Response ? responseValue : new Response(null, { headers: headerInit(set.headers) })
       for (const [name, value] of await mount.sessions.commitHeaders(mount.session, probe)) {
@@ -77,6 +81,8 @@ export function ironSession<Data extends Record<string, unknown> = Record<string
           ;(set.cookie ??= {})[cookieName] = { ...cookie, value: cookie.value ?? '' }
         } else if (!(responseValue instanceof Response && responseValue.headers.has(name))) set.headers[name] = value
       }
+      // Done with it: in development, a later write (a session kept past its request) throws instead of being lost.
+      closeSession(mount.session, 'the Elysia session plugin')
       return undefined
     })
 }

@@ -13,7 +13,7 @@
  * @module iron-fetch-session/h3
  */
 import { toResponse, type H3Event, type Middleware } from 'h3'
-import { mountSession, sessionsResolver, type OptionsOrFactory, type Session } from '../core/index.ts'
+import { closeSession, mountSession, sessionsResolver, type OptionsOrFactory, type Session } from '../core/index.ts'
 
 export type { Session }
 export type { SessionOptions } from '../core/index.ts'
@@ -42,6 +42,9 @@ export function ironSession<Data extends Record<string, unknown> = Record<string
     if (!mount.owner || typeof value === 'symbol' || value instanceof Error) return value
     // The handler's value as the Response h3 would send (a string, JSON, redirect(), with event.res's
     // status and headers); h3 passes a Response returned here on as it is.
-    return sessions.commit(session, await toResponse(value, event))
+    const committed = await sessions.commit(session, await toResponse(value, event))
+    // Done with it: in development, a later write (a session kept past its request) throws instead of being lost.
+    closeSession(session, 'the h3 session middleware')
+    return committed
   }
 }

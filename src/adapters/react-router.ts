@@ -22,6 +22,7 @@
  */
 import { createContext, createSession, type MiddlewareFunction, type RouterContext, type Session as RouterSession, type SessionData, type SessionStorage } from 'react-router'
 import {
+  closeSession,
   createSessions,
   mountSession,
   sessionsResolver,
@@ -71,8 +72,11 @@ export function ironSession<Data extends Values = Values, Flash extends Values =
     // as the error boundary's response, a 500. As in every adapter, a handler that throws commits nothing,
     // so such a response carries no half-done change. A redirect, returned or thrown, is committed.
     const response = await next()
-    if (!mount.owner || response.status >= 500) return response
-    return sessions.commit(session, response)
+    if (!mount.owner) return response
+    const committed = response.status >= 500 ? response : await sessions.commit(session, response)
+    // Done with it: in development, a later write (a deferred loader's promise, a session kept) throws instead of being lost.
+    closeSession(session, 'the React Router session middleware')
+    return committed
   }
   return { sessionMiddleware, sessionContext }
 }

@@ -14,7 +14,7 @@
  * @module iron-fetch-session/sveltekit
  */
 import type { Handle, RequestEvent } from '@sveltejs/kit'
-import { mountSession, sessionsResolver, type OptionsOrFactory, type Session } from '../core/index.ts'
+import { closeSession, mountSession, sessionsResolver, type OptionsOrFactory, type Session } from '../core/index.ts'
 
 export type { Session }
 export type { SessionOptions } from '../core/index.ts'
@@ -45,8 +45,11 @@ export function ironSession<Data extends Record<string, unknown> = Record<string
     // SvelteKit catches what a load, an action or an endpoint throws and answers it itself: an
     // unexpected error as a 500 (handleError's case), never as a throw out of resolve(). As in every
     // adapter, a handler that failed commits nothing, so its error page never carries a half-done change.
-    if (!mount.owner || response.status >= 500) return response
+    if (!mount.owner) return response
     // A copy when there is something to write: the response's headers may be immutable (an endpoint's Response.redirect()).
-    return sessions.commit(session, response)
+    const committed = response.status >= 500 ? response : await sessions.commit(session, response)
+    // Done with it: in development, a later write (a streamed load's promise, a session kept) throws instead of being lost.
+    closeSession(session, 'the SvelteKit handle')
+    return committed
   }
 }
