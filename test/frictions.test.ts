@@ -110,7 +110,9 @@ describe('a write after the session was committed (development)', () => {
   })
 
   it('in production the write is dropped as before (no throw)', async () => {
+    const { rereadEnvironment } = await import('../src/core/dev-tools.ts')
     vi.stubEnv('NODE_ENV', 'production')
+    rereadEnvironment()
     try {
       errors.length = 0
       const response = await app().request('https://app.example/late')
@@ -118,6 +120,7 @@ describe('a write after the session was committed (development)', () => {
       expect(errors).toEqual([])
     } finally {
       vi.unstubAllEnvs()
+      rereadEnvironment()
     }
   })
 })

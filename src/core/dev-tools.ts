@@ -9,41 +9,77 @@
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
-/** Outside production (NODE_ENV, where the runtime has one). */
+/** Outside production (NODE_ENV, where the runtime has one): read once, as it is asked on every request. */
+let developing: boolean | undefined
 function development(): boolean {
+  if (developing !== undefined) return developing
   try {
     const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    return env !== undefined && env.NODE_ENV !== 'production'
+    return (developing = env !== undefined && env.NODE_ENV !== 'production')
   } catch {
-    return false // Deno without --allow-env throws on reading the environment
+    return (developing = false) // Deno without --allow-env throws on reading the environment
   }
+}
+
+/** For tests that change NODE_ENV: the next closeSession reads it again. */
+export function rereadEnvironment(): void {
+  developing = undefined
 }
 
 /**
  * After a mount committed the session for good (its response has the cookie): in development, every
  * write to the session throws, naming what was written and where it should go, instead of being lost
  * in silence (an outer middleware writing after next(), a session kept past its request). Reads still
- * work. The session's own methods are shadowed on the instance: nothing is checked on the way in.
+ * work. Cheap on every request: the session only changes prototype, to one whose writing methods throw;
+ * nothing is copied or wrapped until something is written.
  */
 export function closeSession(session: object, where = 'the session middleware'): void {
   if (!development()) return
-  const lost = (what: string) => (): never => {
-    throw new Error(
-      `iron-fetch-session: ${what} after ${where} committed the session: the response already carries its cookie, so this change would be lost. ` +
-        'Make the change in the handler (or in a middleware mounted inside the session middleware), before the response is committed. (Development only: with NODE_ENV=production the change is dropped.)',
-    )
-  }
-  const data = (session as { data: Record<string, unknown> }).data
-  const write = lost('a write to session.data')
-  const guarded = new Proxy(data, { set: write, deleteProperty: write, defineProperty: write })
-  const method = (name: string) => ({ value: lost(`session.${name}()`), configurable: true })
-  Object.defineProperties(session, {
-    data: { get: () => guarded, set: lost('assigning session.data'), configurable: true },
+  const proto = Object.getPrototypeOf(session) as object
+  let closed = closedPrototypes.get(proto)
+  if (!closed) closedPrototypes.set(proto, (closed = closedPrototype(proto)))
+  ;(session as { [WHERE]?: string })[WHERE] = where
+  Object.setPrototypeOf(session, closed)
+}
+
+const WHERE = Symbol('iron-fetch-session closed by')
+const GUARDED = Symbol('iron-fetch-session guarded data')
+const closedPrototypes = new WeakMap<object, object>()
+
+function lost(session: object, what: string): Error {
+  return new Error(
+    `iron-fetch-session: ${what} after ${(session as { [WHERE]?: string })[WHERE]} committed the session: the response already carries its cookie, so this change would be lost. ` +
+      'Make the change in the handler (or in a middleware mounted inside the session middleware), before the response is committed. (Development only: with NODE_ENV=production the change is dropped.)',
+  )
+}
+
+/** The session's prototype, with every way to write throwing (session.data wrapped on first use). */
+function closedPrototype(proto: object): object {
+  const method = (name: string) => ({
+    value(this: object): never {
+      throw lost(this, `session.${name}()`)
+    },
+  })
+  return Object.create(proto, {
+    data: {
+      get(this: { [GUARDED]?: object }) {
+        if (this[GUARDED]) return this[GUARDED]
+        const data = Reflect.get(proto, 'data', this) as object
+        const write = (): never => {
+          throw lost(this, 'a write to session.data')
+        }
+        return (this[GUARDED] = new Proxy(data, { set: write, deleteProperty: write, defineProperty: write }))
+      },
+      set(this: object) {
+        throw lost(this, 'assigning session.data')
+      },
+    },
     set: method('set'),
     unset: method('unset'),
     flash: method('flash'),
     destroy: method('destroy'),
     regenerateId: method('regenerateId'),
+    setLifetime: method('setLifetime'),
   })
 }
 
