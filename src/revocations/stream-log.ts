@@ -222,22 +222,34 @@ interface IoRedis extends StreamClient {
   scan(cursor: string, ...args: Array<string | number>): Promise<[string, string[]]>
 }
 
+/** What redisRevocationStore() makes: the revocations' store calls, and the driver streamLogOf() looks for. */
+export interface RedisRevocationStore {
+  /** The value under `name` (null: none). */
+  getItem(name: string): Promise<string | null>
+  /** Writes `value` under `name`, expiring after `ttl` seconds when given. */
+  setItem(name: string, value: string, options?: { ttl?: number }): Promise<unknown>
+  /** Removes `name`. */
+  removeItem(name: string): Promise<unknown>
+  /** The names under `prefix` (a SCAN). */
+  getKeys(prefix: string): Promise<string[]>
+  /** As unstorage's Storage answers it: what streamLogOf() looks for. */
+  getMount(): {
+    base: string
+    driver: {
+      name: string
+      options: { base: string }
+      /** The app's ioredis client. */
+      getInstance: () => object
+    }
+  }
+}
+
 /**
  * The revocations' store over an ioredis client the app already has (a `Redis` or a `Cluster`): the same keys as
  * through unstorage's Redis driver (under `base`, joined with ':'), and the log as one stream, with push.
  *
  *   revocable({ store: redisRevocationStore(redis), lag: 5 })
  */
-/** What redisRevocationStore() makes: the revocations' store calls, and the driver streamLogOf() looks for. */
-export interface RedisRevocationStore {
-  getItem(name: string): Promise<string | null>
-  setItem(name: string, value: string, options?: { ttl?: number }): Promise<unknown>
-  removeItem(name: string): Promise<unknown>
-  getKeys(prefix: string): Promise<string[]>
-  /** As unstorage's Storage answers it: what streamLogOf() looks for. */
-  getMount(): { base: string; driver: { name: string; options: { base: string }; getInstance(): object } }
-}
-
 export function redisRevocationStore(redis: object, options: { base?: string } = {}): RedisRevocationStore {
   // Typed loosely on purpose: ioredis's overloads (Redis and Cluster alike) do not match a structural type.
   const client = redis as IoRedis
