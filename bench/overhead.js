@@ -1,16 +1,16 @@
 // What a session's data becomes in a cookie: for realistic data, the JSON's bytes, the seal's characters, how many
-// cookies it takes, and what a compression of the payload (deflate, as CompressionStream('deflate-raw') does) would
-// save. Measured, not estimated: each seal is made by createSessions with the default options (chunk: true).
+// cookies it takes, and the same with compress: deflatePayloads() (the payload deflated, as base64url).
+// Measured, not estimated: each seal is made by createSessions with the default options (chunk: true).
 //
 //   npm run build && node bench/overhead.js
 import { deflateRawSync } from 'node:zlib'
 
 import { createSessions } from '../dist/index.js'
-import { normalizePasswords } from '../dist/core/passwords.js'
-import { sealJson } from '../dist/core/seal.js'
+import { deflatePayloads } from '../dist/compress.js'
 
 const password = 'an-overhead-measuring-password-of-32-chars'
 const sessions = createSessions({ password, chunk: true, cookieOptions: { secure: true } })
+const compressed = createSessions({ password, chunk: true, cookieOptions: { secure: true }, compress: deflatePayloads() })
 
 const item = (i) => ({ sku: `SKU-${100000 + i}`, name: ['Linen shirt', 'Wool scarf', 'Leather belt', 'Canvas tote', 'Cotton socks'][i % 5], size: ['S', 'M', 'L', 'XL'][i % 4], qty: 1 + (i % 3), price: 1999 + i * 100 })
 // Prose-like text: words of a 120-word vocabulary in a pseudo-random order (a fixed seed), not a repeated phrase.
@@ -40,32 +40,29 @@ export const DATA = [
 ]
 
 /** The Set-Cookie lines for `data`, sealed as a new session. */
-async function lines(data) {
-  const session = await sessions.read(new Request('https://app.example/'))
+async function lines(data, by = sessions) {
+  const session = await by.read(new Request('https://app.example/'))
   Object.assign(session.data, data)
-  return (await sessions.commitHeaders(session)).filter(([name]) => name === 'set-cookie').map(([, value]) => value)
+  return (await by.commitHeaders(session)).filter(([name]) => name === 'set-cookie').map(([, value]) => value)
 }
 
-/** A seal's characters for a plaintext of exactly `bytes` bytes (a JSON string of that length), sealed as a session is. */
-async function sealFor(bytes) {
-  return (await sealJson(normalizePasswords(password), JSON.stringify('x'.repeat(Math.max(0, bytes - 2))), 14 * 24 * 3600)).length
-}
+const sealOf = (set) => set.map((line) => line.split(';')[0].split('=').slice(1).join('=')).join('')
 
 export async function overhead() {
   const rows = []
   for (const [name, data] of DATA) {
     const json = JSON.stringify({ ...data, __ifs: { created: Date.now(), sealed: Date.now() } })
     const set = await lines(data)
-    const value = set.map((line) => line.split(';')[0].split('=').slice(1).join('=')).join('')
-    const deflated = deflateRawSync(Buffer.from(json), { level: 6 }).length
-    rows.push({ name, jsonBytes: Buffer.byteLength(json), sealChars: value.length, cookies: set.length, setCookieBytes: set.reduce((sum, line) => sum + line.length, 0), deflatedBytes: deflated, deflatedSealChars: await sealFor(deflated) })
+    const packed = await lines(data, compressed)
+    const deflated = deflateRawSync(Buffer.from(json)).length
+    rows.push({ name, jsonBytes: Buffer.byteLength(json), sealChars: sealOf(set).length, cookies: set.length, setCookieBytes: set.reduce((sum, line) => sum + line.length, 0), deflatedBytes: deflated, compressedSealChars: sealOf(packed).length, compressedCookies: packed.length })
   }
   return rows
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await overhead()
-  console.log('| data | JSON, bytes | seal, characters | cookies (Set-Cookie bytes) | deflated JSON, bytes | seal if deflated | saved |')
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
-  for (const r of rows) console.log(`| ${r.name} | ${r.jsonBytes.toLocaleString('en-US')} | ${r.sealChars.toLocaleString('en-US')} | ${r.cookies} (${r.setCookieBytes.toLocaleString('en-US')}) | ${r.deflatedBytes.toLocaleString('en-US')} | ${r.deflatedSealChars.toLocaleString('en-US')} | ${Math.round((1 - r.deflatedSealChars / r.sealChars) * 100)} % |`)
+  console.log('| data | JSON, bytes | seal, characters | cookies (Set-Cookie bytes) | deflated JSON, bytes | seal with compress | cookies | saved |')
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const r of rows) console.log(`| ${r.name} | ${r.jsonBytes.toLocaleString('en-US')} | ${r.sealChars.toLocaleString('en-US')} | ${r.cookies} (${r.setCookieBytes.toLocaleString('en-US')}) | ${r.deflatedBytes.toLocaleString('en-US')} | ${r.compressedSealChars.toLocaleString('en-US')} | ${r.compressedCookies} | ${Math.round((1 - r.compressedSealChars / r.sealChars) * 100)} % |`)
 }

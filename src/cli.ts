@@ -18,6 +18,7 @@ import { createSessions, RESERVED_KEY, seal as sealValue, unseal, UnsealError, t
 import { normalizePasswords } from './core/passwords.ts'
 import { cookieConfig, readSealCookies, writeSealCookies } from './core/cookies.ts'
 import { isSessionId } from './core/ids.ts'
+import { deflatePayloads } from './core/compress.ts'
 
 const USAGE = `Usage:
   iron-fetch-session inspect <cookie header | seal | ->  [--cookie-name session] [--store <redis url> | --revocations <redis url>]
@@ -97,7 +98,8 @@ async function inspect(parsed: Parsed, env: Record<string, string | undefined>, 
   const { seal, chunks } = sealFrom(input === '-' ? await readStdin() : input, cookieName)
   let opened
   try {
-    opened = await unseal(passwords, seal)
+    // A seal made with compress: deflatePayloads() is read too.
+    opened = await unseal(passwords, seal, undefined, deflatePayloads().inflate)
   } catch (error) {
     if (error instanceof UnsealError) {
       out(`refused: ${error.reason}`)

@@ -143,7 +143,8 @@ async function sessionHeaders(config: Config, cache: UnsealCache | undefined, se
   const meta: Record<string, unknown> = dataInSeal && hasFlash ? { created, sealed: now, flash } : { created, sealed: now }
   if (lifetime) Object.assign(meta, lifetime.t === undefined ? {} : { t: lifetime.t }, lifetime.p === 0 ? { p: 0 } : {})
   if (kept) Object.assign(meta, kept.fields)
-  const value = await sealJson(config.passwords, payloadJson(session, data, dataJson, meta, dataInSeal), ttl, now)
+  const payload = payloadJson(session, data, dataJson, meta, dataInSeal)
+  const value = await sealJson(config.passwords, config.compress && dataInSeal ? await config.compress.deflate(payload) : payload, ttl, now)
   // What the client will hold, as pristine JSON: the baseline of this session's next commit, and the cache's.
   const base = JSON.parse(dataJson) as Record<string, unknown>
   const headers: SessionHeaders = []

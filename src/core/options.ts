@@ -27,6 +27,14 @@ type StandardResult<Output> =
   | { readonly value: Output; readonly issues?: undefined }
   | { readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }> }
 
+/** What the compress option takes (deflatePayloads() from 'iron-fetch-session/compress'): a payload's way in and out of a seal. */
+export interface PayloadCodec {
+  /** The payload to seal for this JSON: itself, or a shorter form whose first character is U+0001. */
+  deflate(json: string): Promise<string>
+  /** The JSON of a payload whose first character is U+0001. */
+  inflate(payload: string): Promise<string>
+}
+
 /** The options of `createSessions` and of every mount (docs/options.md). */
 export interface SessionOptions<Data = Record<string, unknown>> {
   /** At least 32 random characters, or `{ 2: newPassword, 1: oldPassword }`: the highest id seals, all unseal. */
@@ -35,6 +43,12 @@ export interface SessionOptions<Data = Record<string, unknown>> {
   cookieName?: string
   /** Seconds a seal is valid; the cookie's Max-Age follows it. Default 14 days; 0 means no expiry. */
   ttl?: number
+  /**
+   * `compress: deflatePayloads()` from 'iron-fetch-session/compress': the seal's payload deflated when that makes it
+   * shorter (a cart or a text takes half the cookie or less). iron-session cannot read such a seal, nor can an app
+   * without the option: give every instance the option before relying on it (see docs/cookies.md).
+   */
+  compress?: PayloadCodec
   /** Idle timeout: re-seal an active session with a fresh ttl, at most once per `touchAfter` seconds (default ttl / 10). */
   rolling?: boolean | { touchAfter: number }
   /** Absolute timeout in seconds since the session was created, surviving every re-seal. */
@@ -96,6 +110,8 @@ export interface Config {
   passwords: Passwords
   cookie: CookieConfig
   ttl: number
+  /** Deflates payloads ('iron-fetch-session/compress'). */
+  compress: PayloadCodec | undefined
   /** Seconds between re-seals of an unchanged session; undefined when not rolling. */
   touchAfter: number | undefined
   maxLifetime: number | undefined
@@ -111,7 +127,7 @@ export interface Config {
 }
 
 /** Every option createSessions knows: any other key is a mistake, refused at setup. */
-const KNOWN_OPTIONS = ['password', 'cookieName', 'ttl', 'rolling', 'maxLifetime', 'cookieOptions', 'persistentCookie', 'chunk', 'schema', 'header', 'cache', 'onUnsealError', 'store', 'storeTimeout', 'userId', 'maxStoredBytes', 'legacySeals', 'revocations'] as const
+const KNOWN_OPTIONS = ['password', 'cookieName', 'ttl', 'compress', 'rolling', 'maxLifetime', 'cookieOptions', 'persistentCookie', 'chunk', 'schema', 'header', 'cache', 'onUnsealError', 'store', 'storeTimeout', 'userId', 'maxStoredBytes', 'legacySeals', 'revocations'] as const
 
 export const DEFAULT_CACHE_SIZE = 4096
 
@@ -186,5 +202,9 @@ export function normalizeOptions(options: SessionOptions<never>): Config {
 
   const mode = bindMode(options as unknown as Record<string, unknown>, { passwords, ttl, maxLifetime, touchAfter })
 
-  return { passwords, cookie, ttl, touchAfter, maxLifetime, schema, header: header as HeaderTransport | undefined, cacheSize, onUnsealError: options.onUnsealError, plainHttp: devTools?.plainHttpWarning(cookie.attributes.secure), mode }
+  const compress = options.compress
+  if (compress !== undefined && typeof (compress as Partial<PayloadCodec> | null)?.inflate !== 'function') {
+    throw new TypeError(DEV ? "iron-fetch-session: compress takes deflatePayloads() from 'iron-fetch-session/compress'." : brief('compress takes deflatePayloads()'))
+  }
+  return { passwords, cookie, ttl, compress, touchAfter, maxLifetime, schema, header: header as HeaderTransport | undefined, cacheSize, onUnsealError: options.onUnsealError, plainHttp: devTools?.plainHttpWarning(cookie.attributes.secure), mode }
 }

@@ -45,6 +45,7 @@ export const SKEW_SECONDS = 60
 /** Longer seals are refused before any parsing or crypto: 10 cookies of 4096 bytes fit well within it. */
 export const MAX_SEAL_LENGTH = 64 * 1024
 
+
 const PREFIX = 'Fe26.2'
 const SUFFIX = '~2' // iron-session's version marker, outside the MAC; iron-session 8 wants it
 const EXPIRATION = /^[1-9]\d*$/
@@ -79,7 +80,7 @@ export async function sealJson(passwords: Passwords, json: string, ttl: number, 
  * Opens a seal, or throws an UnsealError with its reason. The MAC is checked
  * before expiry, decryption or parsing, so nothing unauthenticated is acted on.
  */
-export async function unseal(passwords: Passwords, value: string, now = Date.now()): Promise<Unsealed> {
+export async function unseal(passwords: Passwords, value: string, now = Date.now(), inflate?: (payload: string) => Promise<string>): Promise<Unsealed> {
   if (typeof value !== 'string') throw new UnsealError('invalid', DEV ? `a seal is a string, got ${typeof value}` : 'not a string')
   if (value.length > MAX_SEAL_LENGTH) throw new UnsealError('invalid', DEV ? `the seal is over ${MAX_SEAL_LENGTH} characters` : 'too long')
   const sealed = value.endsWith(SUFFIX) ? value.slice(0, -SUFFIX.length) : value
@@ -111,8 +112,11 @@ export async function unseal(passwords: Passwords, value: string, now = Date.now
   let data: unknown
   try {
     // JSON.parse makes "__proto__" an own data property, so a payload cannot reach a prototype.
-    const plain = backend.decrypt(keys.derive('enc', encSalt), iv, fromAuthenticatedBase64Url(encryptedText))
-    data = JSON.parse(plain instanceof Promise ? await plain : plain)
+    const decrypting = backend.decrypt(keys.derive('enc', encSalt), iv, fromAuthenticatedBase64Url(encryptedText))
+    const plain = decrypting instanceof Promise ? await decrypting : decrypting
+    // A payload deflated by the compress option ('iron-fetch-session/compress') starts with a character JSON never
+    // does; without the option it fails to parse, and is refused.
+    data = JSON.parse(inflate && plain.charCodeAt(0) === 1 ? await inflate(plain) : plain)
   } catch {
     throw new UnsealError('invalid', DEV ? 'the seal does not decrypt to JSON' : 'not JSON')
   }

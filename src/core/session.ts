@@ -232,7 +232,7 @@ function findSeal(config: Config, request: Request): { seal: string | undefined;
 
 /** Opens a seal into a cache entry, or throws UnsealError / RefusedError. */
 async function open(config: Config, seal: string, now: number): Promise<CacheEntry> {
-  const { data, passwordId, expiresAt } = await unseal(config.passwords, seal, now)
+  const { data, passwordId, expiresAt } = await unseal(config.passwords, seal, now, config.compress?.inflate)
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new RefusedError('invalid-data', DEV ? 'the sealed payload is not an object' : 'payload not an object')
   }
