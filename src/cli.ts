@@ -60,7 +60,8 @@ export function parse(argv: string[]): Parsed {
   return { command: args.shift(), args, flags }
 }
 
-function passwordFrom(flags: Record<string, string>, env: Record<string, string | undefined>): Passwords {
+/** The password as the app gives it (a string, or a map of ids to passwords), read once, and checked. */
+function passwordFrom(flags: Record<string, string>, env: Record<string, string | undefined>): { option: string | Record<string, string>; passwords: Passwords } {
   let raw: string | undefined
   if (flags['password-file'] !== undefined) raw = readFileSync(flags['password-file'], 'utf8').trim()
   else raw = env.SESSION_PASSWORD
@@ -73,7 +74,7 @@ function passwordFrom(flags: Record<string, string>, env: Record<string, string 
       throw new UsageError('SESSION_PASSWORD starts with { but is not JSON: give a password, or a JSON map of ids to passwords such as {"2":"new…","1":"old…"}.')
     }
   }
-  return normalizePasswords(password, 'SESSION_PASSWORD')
+  return { option: password as string | Record<string, string>, passwords: normalizePasswords(password, 'SESSION_PASSWORD') }
 }
 
 /** The seal from what was given: a Cookie header (chunks joined), `name=value`, or the seal itself. */
@@ -94,7 +95,7 @@ async function inspect(parsed: Parsed, env: Record<string, string | undefined>, 
   const input = parsed.args[0]
   if (input === undefined) throw new UsageError('inspect needs a cookie header, a seal, or - to read one from standard input.')
   const cookieName = parsed.flags['cookie-name'] ?? 'session'
-  const passwords = passwordFrom(parsed.flags, env)
+  const { option, passwords } = passwordFrom(parsed.flags, env)
   const { seal, chunks } = sealFrom(input === '-' ? await readStdin() : input, cookieName)
   let opened
   try {
@@ -130,7 +131,7 @@ async function inspect(parsed: Parsed, env: Record<string, string | undefined>, 
     const mode = parsed.flags.store !== undefined ? { store: await storePlan(storage) } : { revocations: await revocationsPlan(storage) }
     // userId: the app's function is not known here. Any user will do for the check: a seal names its user by its
     // user key (`u`), which is what "sign out everywhere" is checked against (a seal sealed before keys were, by 0.1, is not).
-    const sessions = createSessions({ password: passwordsOption(env, parsed.flags), cookieName, userId: () => 'inspect', ...mode })
+    const sessions = createSessions({ password: option, cookieName, userId: () => 'inspect', ...mode })
     const session = await sessions.read(new Request('https://cli.invalid/', { headers: { cookie: `${cookieName}=${seal}` } }))
     if (session.unsealError !== undefined) {
       out(`status:   ${session.unsealError}${session.unsealError === 'revoked' ? ' (signed out, revoked, or ended by revokeAll)' : ''}`)
@@ -142,12 +143,6 @@ async function inspect(parsed: Parsed, env: Record<string, string | undefined>, 
   } finally {
     await (storage as { dispose?: () => Promise<void> }).dispose?.()
   }
-}
-
-/** The password option as the app gives it: the raw string, or the JSON map. */
-function passwordsOption(env: Record<string, string | undefined>, flags: Record<string, string>): string | Record<string, string> {
-  const raw = flags['password-file'] !== undefined ? readFileSync(flags['password-file'], 'utf8').trim() : (env.SESSION_PASSWORD as string)
-  return raw.startsWith('{') ? (JSON.parse(raw) as Record<string, string>) : raw
 }
 
 /** unstorage with its Redis driver, from the app's own node_modules: the package depends on neither. */
@@ -191,7 +186,7 @@ async function sealCommand(parsed: Parsed, env: Record<string, string | undefine
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UsageError('seal takes a JSON object: the session\'s data.')
   const ttl = parsed.flags.ttl === undefined ? 14 * 24 * 3600 : Number(parsed.flags.ttl)
   if (!Number.isSafeInteger(ttl) || ttl < 0) throw new UsageError(`--ttl takes whole seconds (0: no expiry); got ${parsed.flags.ttl}.`)
-  const passwords = passwordFrom(parsed.flags, env)
+  const { passwords } = passwordFrom(parsed.flags, env)
   const now = Date.now()
   const value = await sealValue(passwords, { ...(data as object), [RESERVED_KEY]: { created: now, sealed: now } }, ttl, now)
   const config = cookieConfig(parsed.flags['cookie-name'] ?? 'session', { secure: false }, true)

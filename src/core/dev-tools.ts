@@ -9,16 +9,20 @@
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
-/** Outside production (NODE_ENV, where the runtime has one): read once, as it is asked on every request. */
-let developing: boolean | undefined
-function development(): boolean {
-  if (developing !== undefined) return developing
+/** Outside production: NODE_ENV, where the runtime has one, is not 'production'. Read each time it is asked. */
+function outsideProduction(): boolean {
   try {
     const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    return (developing = env !== undefined && env.NODE_ENV !== 'production')
+    return env !== undefined && env.NODE_ENV !== 'production'
   } catch {
-    return (developing = false) // Deno without --allow-env throws on reading the environment
+    return false // Deno without --allow-env throws on reading the environment
   }
+}
+
+/** outsideProduction(), read once: closeSession asks it on every request. */
+let developing: boolean | undefined
+function development(): boolean {
+  return (developing ??= outsideProduction())
 }
 
 /** For tests that change NODE_ENV: the next closeSession reads it again. */
@@ -89,13 +93,7 @@ export interface PlainHttpWarning {
 }
 
 export function plainHttpWarning(secure: boolean | undefined): PlainHttpWarning | undefined {
-  if (!secure) return undefined
-  try {
-    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    return env && env.NODE_ENV !== 'production' ? { warned: false } : undefined
-  } catch {
-    return undefined // Deno without --allow-env throws on reading the environment: no warning, no failure
-  }
+  return secure && outsideProduction() ? { warned: false } : undefined
 }
 
 /** The request's host when it came over plain http from a host a browser will not send a Secure cookie to. */

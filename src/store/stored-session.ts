@@ -13,7 +13,7 @@ import { SessionTooLargeError } from '../core/cookies.ts'
 import type { SealIdentity } from '../core/mode.ts'
 import type { ModeSaved, ModeWrite, PartsRead } from '../core/identity.ts'
 import { attempt, call, decodeRecord, encodeRecord, endSession, guarded, indexEndsFirst, isSessionId, keys, loadRecord, RECORD_PREFIX, revokedTtl, saveRecord, shortId, storeTtl, userHash, userOf, type Lifetime, type StoreConfig, type StoredRecord } from './store.ts'
-import { endedBy, entryEnd, indexSession, MAX_LISTED, parseNotBefore } from './user-index.ts'
+import { endedBy, entryEnd, indexSession, MAX_LISTED, parseNotBefore, type NotBefore } from './user-index.ts'
 import { fileAndWrite, scripted } from './redis.ts'
 import { userKeys } from './user-key.ts'
 
@@ -66,7 +66,8 @@ async function fromRecord(store: StoreConfig, lifetime: Lifetime, id: string, va
   return { data: record.data, flash: record.flash, user: record.user, state: { indexed: record.indexed, migrate: false, upgrade } satisfies StoredState, due: upgrade }
 }
 
-async function notBeforeOf(store: StoreConfig, user: string) {
+/** The user's latest not-before time, under every password's key (revokeAll's earlier one, too). */
+export async function notBeforeOf(store: StoreConfig, user: string): Promise<NotBefore | undefined> {
   const all = await userKeys(store.passwords, user)
   const values = await guarded(store, 'read', "reading a user's not-before time", () => Promise.all(all.map((key) => call(store.store, 'getItem', keys.notBefore(key)))))
   return values.map(parseNotBefore).reduce((latest, nb) => (nb && (!latest || nb.at > latest.at) ? nb : latest), undefined)

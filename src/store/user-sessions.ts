@@ -11,7 +11,7 @@
  */
 import type { StoredSessionInfo } from '../core/mode.ts'
 import { decodeRecord, endSession, loadRecord, type Lifetime, type StoreConfig } from './store.ts'
-import { expired } from './stored-session.ts'
+import { expired, notBeforeOf } from './stored-session.ts'
 import { endedBy, listed, writeNotBefore } from './user-index.ts'
 
 export type { StoredSessionInfo }
@@ -43,7 +43,7 @@ export async function revokeAll(config: StoreConfig, lifetime: Lifetime, user: s
   const name = String(user)
   const at = Date.now()
   // An earlier "sign out everywhere", to leave the sessions it ended out of what this one reports.
-  const earlier = (await listed(store, name, at)).notBefore
+  const earlier = await notBeforeOf(store, name)
   await writeNotBefore(store, lifetime, name, { at, except: options.except })
   const candidates = (await listed(store, name, at)).ids.filter((id) => id !== options.except)
   const records = await Promise.all(candidates.map((id) => loadRecord(store, id)))
